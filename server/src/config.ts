@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const adminCredentials = z
+  .string()
+  .regex(/^[^:]+:.+$/, 'must be "user:password"')
+  .transform((value) => {
+    const at = value.indexOf(':');
+    return { user: value.slice(0, at), password: value.slice(at + 1) };
+  });
+
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+/** Every setting of the server, from the environment (and CLI flags that override it). */
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(5984),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  MUTUAL_DATA_DIR: z.string().min(1).default('./data'),
+  OIDC_ISSUER: z.preprocess(emptyAsUndefined, z.url().optional()),
+  OIDC_AUDIENCE: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  MUTUAL_ADMIN: z.preprocess(emptyAsUndefined, adminCredentials.optional()),
+  /** Largest request body accepted, in bytes (CouchDB's max_http_request_size). */
+  MUTUAL_MAX_BODY_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
+  /** Largest single document, in bytes of its JSON (CouchDB's max_document_size). */
+  MUTUAL_MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  /** Databases kept open at once (CouchDB's max_dbs_open); LevelDB holds ~4 files each. */
+  MUTUAL_MAX_OPEN_DATABASES: z.coerce.number().int().min(4).default(500),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema> & { dataDir: string };
+
+export class ConfigError extends Error {}
+
+/** Parses settings; a wrong value stops the server with a message naming the variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.MUTUAL_DATA_DIR) };
+}

@@ -1,0 +1,58 @@
+import {
+  createLocalJWKSet, createRemoteJWKSet, jwtVerify, errors as joseErrors,
+  type JWTVerifyGetKey,
+} from 'jose';
+import { z } from 'zod';
+import { errors } from '@mutual/schema';
+import { ACCEPTED_ALGORITHMS } from './algorithms.js';
+import type { DevIssuer } from './dev-issuer.js';
+
+export type TokenVerifier = (token: string) => Promise<{ sub: string }>;
+
+const discoverySchema = z.object({ issuer: z.string(), jwks_uri: z.url() });
+
+/** Verifies against the dev issuer's own keys. */
+export function devTokenVerifier(devIssuer: DevIssuer, audience: string): TokenVerifier {
+  return verifierFor(createLocalJWKSet(devIssuer.jwks), devIssuer.issuer, audience);
+}
+
+/**
+ * Verifies against an OpenID Provider's keys, found by discovery. Discovery happens at the
+ * first token and again after a failure, so the server starts while the provider is down.
+ */
+export function oidcTokenVerifier(issuer: string, audience: string): TokenVerifier {
+  let keys: Promise<JWTVerifyGetKey> | undefined;
+  return async (token) => {
+    keys ??= discoverKeys(issuer).catch((error: unknown) => {
+      keys = undefined;
+      throw errors.serviceUnavailable(`the identity provider cannot be reached: ${String(error)}`);
+    });
+    return verifierFor(await keys, issuer, audience)(token);
+  };
+}
+
+async function discoverKeys(issuer: string): Promise<JWTVerifyGetKey> {
+  const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  const discovery = discoverySchema.parse(await response.json());
+  if (discovery.issuer !== issuer) throw new Error(`${url} names another issuer: ${discovery.issuer}`);
+  return createRemoteJWKSet(new URL(discovery.jwks_uri));
+}
+
+function verifierFor(keys: JWTVerifyGetKey, issuer: string, audience: string): TokenVerifier {
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        issuer,
+        audience,
+        algorithms: ACCEPTED_ALGORITHMS,
+        requiredClaims: ['exp', 'sub'],
+      });
+      return { sub: payload.sub as string };
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError) throw errors.unauthorized(`invalid token: ${error.code}`);
+      throw error;
+    }
+  };
+}

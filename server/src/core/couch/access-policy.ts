@@ -1,0 +1,70 @@
+import { ADMIN_ROLE, DIRECTORY_DB, groupCodeOfDatabase, isMemberOf, type UserContext } from '@mutual/schema';
+
+/** What a request to a database needs: to read it, to write documents in it, or to be admin. */
+export type CouchAccess = 'read' | 'write' | 'admin';
+
+/** Database-level endpoints that only read, whatever their method (POST carries a query). */
+const READ_ENDPOINTS = new Set([
+  '_all_docs', '_bulk_get', '_revs_diff', '_missing_revs', '_find', '_explain',
+  '_changes', '_design_docs', '_local_docs',
+]);
+const READ_METHODS = new Set(['GET', 'HEAD']);
+/** Design-document endpoints that run the admin-written functions to answer a query. */
+const DESIGN_READ_ENDPOINTS = new Set(['_view', '_info', '_show', '_list']);
+
+/** Classifies a request to `/db/<db>/<rest…>` by what it does. */
+export function requiredAccess(method: string, rest: string[]): CouchAccess {
+  const reads = READ_METHODS.has(method);
+  const [first, second, third] = rest;
+  if (first === undefined) {
+    if (reads) return 'read';
+    return method === 'POST' ? 'write' : 'admin';
+  }
+  if (READ_ENDPOINTS.has(first)) return 'read';
+  switch (first) {
+    case '_bulk_docs':
+    case '_ensure_full_commit':
+      return 'write';
+    case '_local':
+      return reads ? 'read' : 'write';
+    case '_security':
+    case '_index':
+      return reads ? 'read' : 'admin';
+    case '_design':
+      if (reads || (second !== undefined && DESIGN_READ_ENDPOINTS.has(third ?? ''))) return 'read';
+      return 'admin';
+  }
+  if (first.startsWith('_')) return 'admin'; // _compact, _purge, _temp_view, _view_cleanup…
+  return reads ? 'read' : 'write';
+}
+
+function isAdmin(userCtx: UserContext): boolean {
+  return userCtx.roles.includes(ADMIN_ROLE);
+}
+
+/** Whether a user may read a database: a group's members, the directory for every user. */
+export function canRead(userCtx: UserContext, dbName: string): boolean {
+  if (isAdmin(userCtx)) return true;
+  if (userCtx.name === null) return false;
+  if (dbName === DIRECTORY_DB) return true;
+  const code = groupCodeOfDatabase(dbName);
+  return code !== undefined && isMemberOf(userCtx, code);
+}
+
+/** Whether a user may send writes to a database; the rules then judge each document. */
+export function canWrite(userCtx: UserContext, dbName: string): boolean {
+  if (isAdmin(userCtx)) return true;
+  const code = groupCodeOfDatabase(dbName);
+  return code !== undefined && isMemberOf(userCtx, code);
+}
+
+export function allows(userCtx: UserContext, dbName: string, access: CouchAccess): boolean {
+  switch (access) {
+    case 'read':
+      return canRead(userCtx, dbName);
+    case 'write':
+      return canWrite(userCtx, dbName);
+    case 'admin':
+      return isAdmin(userCtx);
+  }
+}

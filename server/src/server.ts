@@ -1,0 +1,90 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import { errors } from '@mutual/schema';
+import type { Config } from './config.js';
+import { authenticate, requireUser } from './core/auth/authenticate.js';
+import { loadDevIssuer } from './core/auth/dev-issuer.js';
+import { devTokenVerifier, oidcTokenVerifier, type TokenVerifier } from './core/auth/token-verifier.js';
+import { couchFace } from './core/couch/couch-face.js';
+import { couchErrors, restErrors } from './core/http/error-handlers.js';
+import type { Logger } from './core/logger.js';
+import { openStore } from './core/store/open-store.js';
+import { MEMBERSHIPS_DB, MembershipIndex } from './groups/membership-index.js';
+import { serverModules } from './modules.js';
+import { version } from './version.js';
+
+/** The audience tokens must name when `OIDC_AUDIENCE` is not set. */
+export const DEFAULT_AUDIENCE = 'mutual';
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const store = await openStore(config.dataDir, config.MUTUAL_MAX_OPEN_DATABASES, log);
+  const memberships = await MembershipIndex.load(await store.pool.pin(MEMBERSHIPS_DB));
+  const audience = config.OIDC_AUDIENCE ?? DEFAULT_AUDIENCE;
+
+  let verify: TokenVerifier;
+  let jwks: object | undefined;
+  if (config.OIDC_ISSUER) {
+    verify = oidcTokenVerifier(config.OIDC_ISSUER, audience);
+    log.info({ issuer: config.OIDC_ISSUER, audience }, 'auth: tokens from the OpenID Provider');
+  } else {
+    const devIssuer = await loadDevIssuer(config.dataDir);
+    verify = devTokenVerifier(devIssuer, audience);
+    jwks = devIssuer.jwks;
+    log.warn({ issuer: devIssuer.issuer, audience }, 'auth: DEVELOPMENT issuer (tokens from `mutual token <sub>`); set OIDC_ISSUER in production');
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', (_req, res, next) => {
+    store.directory.info().then(() => res.json({ status: 'ok', version }), () => next(errors.serviceUnavailable()));
+  });
+  app.get('/.well-known/jwks.json', (_req, res, next) => (jwks ? res.json(jwks) : next()));
+
+  const authenticated = authenticate(verify, memberships, config.MUTUAL_ADMIN);
+  app.use('/db', authenticated, couchFace({
+    PouchDB: store.PouchDB,
+    pool: store.pool,
+    log,
+    version,
+    maxBodyBytes: config.MUTUAL_MAX_BODY_BYTES,
+    maxDocumentBytes: config.MUTUAL_MAX_DOCUMENT_BYTES,
+  }), couchErrors(log));
+
+  const api = express.Router();
+  api.use(authenticated, requireUser(), express.json({ limit: config.MUTUAL_MAX_BODY_BYTES }));
+  const context = { ...store, log, allDbs: () => store.PouchDB.allDbs() };
+  for (const module of serverModules(memberships)) api.use(module.routes(context));
+  app.use('/api/v1', api);
+  app.use((_req, _res, next) => next(errors.notFound()));
+  app.use(restErrors(log));
+
+  const server = await listen(app, config.PORT, config.HOST);
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  log.info({ url, dataDir: config.dataDir, version }, 'Mutual is listening');
+
+  return {
+    url,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await store.pool.closeAll();
+    },
+  };
+}
+
+function listen(app: express.Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}

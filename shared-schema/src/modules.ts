@@ -1,0 +1,19 @@
+import type { DocumentType } from './documents/base.js';
+import { memberDocument, settingsDocument } from './communities/documents.js';
+import { offerDocument } from './social/documents.js';
+
+/** A feature: its name and the document types it adds to group databases. */
+export interface FeatureModule {
+  name: string;
+  documentTypes: DocumentType[];
+}
+
+/** The one place that lists Mutual's features; the rules and the server know no type by name. */
+export const featureModules: FeatureModule[] = [
+  { name: 'communities', documentTypes: [settingsDocument, memberDocument] },
+  { name: 'social', documentTypes: [offerDocument] },
+];
+
+export const documentTypes: ReadonlyMap<string, DocumentType> = new Map(
+  featureModules.flatMap((module) => module.documentTypes.map((t) => [t.type, t] as const)),
+);
