@@ -76,9 +76,9 @@ export function validateDocUpdate(
     if (!isServer(userCtx) && newDoc.author !== userCtx.name) forbid('author must be the writer');
     return;
   }
+  if (!isServer(userCtx) && oldDoc.author !== userCtx.name && !isManagerOf(userCtx, code))
+    forbid('only the author or a manager edits this document');
   for (const field of ['type', 'author', 'createdAt'] as const) {
     if (newDoc[field] !== oldDoc[field]) forbid(`${field} never changes`);
   }
-  if (!isServer(userCtx) && oldDoc.author !== userCtx.name && !isManagerOf(userCtx, code))
-    forbid('only the author or a manager edits this document');
 }

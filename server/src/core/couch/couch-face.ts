@@ -67,7 +67,8 @@ export function couchFace(options: CouchFaceOptions): Router {
 
   const guard: RequestHandler = asyncRoute(async (req, res, next) => {
     const dbName = dbNameOf(req);
-    const rest = req.path.split('/').filter(Boolean).map(decodeURIComponent);
+    // Decoded before splitting: `_design%2Fx` is the design document `_design/x`.
+    const rest = decodeURIComponent(req.path).split('/').filter(Boolean);
     const access = requiredAccess(req.method, rest);
     if (!allows(req.userCtx, dbName, access)) {
       if (req.userCtx.name === null) throw errors.unauthorized();
