@@ -9,16 +9,14 @@ const adminCredentials = z
     return { user: value.slice(0, at), password: value.slice(at + 1) };
   });
 
-const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
-
 /** Every setting of the server, from the environment (and CLI flags that override it). */
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(5984),
   HOST: z.string().min(1).default('127.0.0.1'),
   MUTUAL_DATA_DIR: z.string().min(1).default('./data'),
-  OIDC_ISSUER: z.preprocess(emptyAsUndefined, z.url().optional()),
-  OIDC_AUDIENCE: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
-  MUTUAL_ADMIN: z.preprocess(emptyAsUndefined, adminCredentials.optional()),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  MUTUAL_ADMIN: adminCredentials.optional(),
   /** Largest request body accepted, in bytes (CouchDB's max_http_request_size). */
   MUTUAL_MAX_BODY_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
   /** Largest single document, in bytes of its JSON (CouchDB's max_document_size). */
@@ -34,7 +32,9 @@ export class ConfigError extends Error {}
 
 /** Parses settings; a wrong value stops the server with a message naming the variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = configSchema.safeParse(env);
+  // An empty variable (`HOST=`) means unset, as in most shells' habits.
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = configSchema.safeParse(set);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

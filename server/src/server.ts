@@ -42,7 +42,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const app = express();
   app.disable('x-powered-by');
   app.get('/health', (_req, res, next) => {
-    store.directory.info().then(() => res.json({ status: 'ok', version }), () => next(errors.serviceUnavailable()));
+    store.directory.info().then(
+      () => res.json({ status: 'ok', version, openDatabases: store.pool.size }),
+      () => next(errors.serviceUnavailable()),
+    );
   });
   app.get('/.well-known/jwks.json', (_req, res, next) => (jwks ? res.json(jwks) : next()));
 

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGroup } from '../support/group.js';
+import { request } from '../support/http.js';
+import { startMutual, type MutualProcess } from '../support/mutual-process.js';
+import { offer } from '../support/pouch.js';
+
+let server: MutualProcess;
+let db: string;
+let token: string;
+
+beforeAll(async () => {
+  server = await startMutual();
+  const code = await createGroup(server, 'alice');
+  db = `${server.dbUrl}/group-${code}`;
+  token = await server.token('alice');
+});
+afterAll(() => server.stop());
+
+async function write(id: string) {
+  const response = await request(`${db}/offer:${id}`, { method: 'PUT', token, body: offer(id, 'alice') });
+  expect(response.status).toBe(201);
+  return response.body.rev as string;
+}
+
+/** Reads a streaming response until `done` says so, then aborts it; answers the text read. */
+async function readStream(path: string, done: (text: string) => boolean): Promise<string> {
+  const abort = new AbortController();
+  const response = await fetch(`${db}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
+  expect(response.status).toBe(200);
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    while (!done(text)) {
+      const { value, done: ended } = await reader.read();
+      if (ended) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    abort.abort();
+  }
+  return text;
+}
+
+describe('_changes', () => {
+  it('normal: results since a sequence, with docs, limit and all_docs style', async () => {
+    await write('n1');
+    await write('n2');
+    const all = await request(`${db}/_changes?include_docs=true&style=all_docs`, { token });
+    const ids = all.body.results.map((change: any) => change.id);
+    expect(ids).toEqual(expect.arrayContaining(['offer:n1', 'offer:n2', 'settings:group']));
+    expect(all.body.results.find((c: any) => c.id === 'offer:n1').doc.name).toBe('Offer n1');
+    const limited = await request(`${db}/_changes?limit=1`, { token });
+    expect(limited.body.results).toHaveLength(1);
+    const after = await request(`${db}/_changes?since=${limited.body.last_seq}`, { token });
+    expect(after.body.results.map((c: any) => c.id)).not.toContain(limited.body.results[0].id);
+    const filtered = await request(`${db}/_changes?filter=_doc_ids`, { method: 'POST', token, body: { doc_ids: ['offer:n2'] } });
+    expect(filtered.body.results.map((c: any) => c.id)).toEqual(['offer:n2']);
+  });
+
+  it('longpoll: waits for the next change and answers with it', async () => {
+    const pending = request(`${db}/_changes?feed=longpoll&since=now&include_docs=true&heartbeat=10000`, { token });
+    // The poll is open before the write: the write's own response comes after it is registered.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await write('lp');
+    const answer = await pending;
+    expect(answer.status).toBe(200);
+    expect(answer.body.results.map((c: any) => c.id)).toEqual(['offer:lp']);
+    expect(answer.body.last_seq).toBe(answer.body.results[0].seq);
+  });
+
+  it('longpoll: answers with no results when its timeout passes', async () => {
+    const answer = await request(`${db}/_changes?feed=longpoll&since=now&timeout=200`, { token });
+    expect(answer.body.results).toEqual([]);
+    expect(typeof answer.body.last_seq).toBe('number');
+  });
+
+  it('continuous: one JSON line per change, old and new', async () => {
+    const reading = readStream('/_changes?feed=continuous&since=0&heartbeat=5000', (text) => text.includes('offer:cont'));
+    await write('cont');
+    const lines = (await reading).split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.id)).toEqual(expect.arrayContaining(['settings:group', 'offer:cont']));
+  });
+
+  it('continuous: ends after `limit` changes with last_seq', async () => {
+    const response = await request(`${db}/_changes?feed=continuous&since=0&limit=2`, { token });
+    const lines = String(response.body).trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toEqual({ last_seq: lines[1].seq });
+  });
+
+  it('eventsource: server-sent events with the sequence as id', async () => {
+    const reading = readStream('/_changes?feed=eventsource&since=now', (text) => text.includes('offer:sse'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await write('sse');
+    const text = await reading;
+    const event = text.split('\n\n').find((block) => block.includes('offer:sse'))!;
+    const data = JSON.parse(event.split('\n').find((line) => line.startsWith('data: '))!.slice(6));
+    expect(data.id).toBe('offer:sse');
+    expect(event).toContain(`id: ${data.seq}`);
+  });
+
+  it('survives clients that go away mid-feed, and keeps serving', async () => {
+    const feeds = Array.from({ length: 40 }, async (_, i) => {
+      const abort = new AbortController();
+      const feed = fetch(`${db}/_changes?feed=${i % 2 ? 'continuous' : 'longpoll'}&since=now`, {
+        headers: { authorization: `Bearer ${token}` }, signal: abort.signal,
+      }).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      abort.abort();
+      await feed;
+    });
+    await Promise.all(feeds);
+    await write('after-aborts');
+    const info = await request(db, { token });
+    expect(info.status).toBe(200);
+    expect(server.logs.filter((entry) => Number(entry.level) >= 50)).toEqual([]);
+  });
+
+  it('refuses unknown query values with 400 and other methods with 405', async () => {
+    expect((await request(`${db}/_changes?feed=sideways`, { token })).status).toBe(400);
+    expect((await request(`${db}/_changes?since=-4`, { token })).status).toBe(400);
+    expect((await request(`${db}/_changes`, { method: 'DELETE', token })).status).toBe(405);
+  });
+});
