@@ -1,16 +1,19 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
-import { errors } from '@mutual/schema';
+import { errors, groupDatabaseName, placeOfDatabase } from '@mutual/schema';
 import type { Config } from './config.js';
-import { authenticate, requireUser } from './core/auth/authenticate.js';
+import { authenticate } from './core/auth/authenticate.js';
 import { loadDevIssuer } from './core/auth/dev-issuer.js';
 import { devTokenVerifier, oidcTokenVerifier, type TokenVerifier } from './core/auth/token-verifier.js';
 import { couchFace } from './core/couch/couch-face.js';
 import { couchErrors, restErrors } from './core/http/error-handlers.js';
 import type { Logger } from './core/logger.js';
 import { openStore } from './core/store/open-store.js';
-import { MEMBERSHIPS_DB, MembershipIndex } from './groups/membership-index.js';
+import { MEMBERSHIPS_DB, MembershipIndex } from './communities/membership-index.js';
+import { OpenRequests } from './core/couch/open-requests.js';
+import { routerFor } from './core/http/api-route.js';
+import { openApiDocument } from './core/http/openapi.js';
 import { serverModules } from './modules.js';
 import { version } from './version.js';
 
@@ -49,20 +52,34 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   });
   app.get('/.well-known/jwks.json', (_req, res, next) => (jwks ? res.json(jwks) : next()));
 
+  const modules = serverModules(store, memberships);
+  for (const module of modules) module.reactions.forEach((reaction) => store.reactions.register(reaction));
+
+  const openRequests = new OpenRequests();
+  // A member who leaves or is removed is cut off at once, live feeds included.
+  memberships.on('change', ({ group, user, role }) => {
+    if (role === undefined) openRequests.closeAll(groupDatabaseName(group), user);
+  });
+
   const authenticated = authenticate(verify, memberships, config.MUTUAL_ADMIN);
   app.use('/db', authenticated, couchFace({
     PouchDB: store.PouchDB,
     pool: store.pool,
+    openRequests,
+    createUserDatabase: store.ensureRulesDatabase,
     log,
     version,
     maxBodyBytes: config.MUTUAL_MAX_BODY_BYTES,
     maxDocumentBytes: config.MUTUAL_MAX_DOCUMENT_BYTES,
   }), couchErrors(log));
 
+  const routes = modules.flatMap((module) => module.routes);
+  const openApi = openApiDocument(routes, version);
   const api = express.Router();
-  api.use(authenticated, requireUser(), express.json({ limit: config.MUTUAL_MAX_BODY_BYTES }));
-  const context = { ...store, log, allDbs: () => store.PouchDB.allDbs() };
-  for (const module of serverModules(memberships)) api.use(module.routes(context));
+  api.get('/openapi.json', (_req, res) => res.json(openApi));
+  // Komunitin's name for the same resource.
+  api.all(/^\/groups(\/.*)?$/, (req, res) => res.redirect(308, req.originalUrl.replace('/api/v1/groups', '/api/v1/communities')));
+  api.use(authenticated, express.json({ limit: config.MUTUAL_MAX_BODY_BYTES }), routerFor(routes));
   app.use('/api/v1', api);
   app.use((_req, _res, next) => next(errors.notFound()));
   app.use(restErrors(log));
@@ -71,6 +88,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   log.info({ url, dataDir: config.dataDir, version }, 'Mutual is listening');
+  // Intents that arrived while the server was down (or mid-way when it stopped).
+  const catchingUp = store.allDbs()
+    .then((names) => store.reactions.catchUp(names.filter((name) => placeOfDatabase(name) !== undefined)))
+    .catch((error: unknown) => log.error({ err: error }, 'catching up on changes failed'));
 
   return {
     url,
@@ -79,6 +100,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await store.reactions.stop();
+      await catchingUp;
       await store.pool.closeAll();
     },
   };

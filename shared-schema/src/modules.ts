@@ -1,5 +1,7 @@
 import type { DocumentType } from './documents/base.js';
-import { memberDocument, settingsDocument } from './communities/documents.js';
+import {
+  memberDocument, outcomeDocument, profileDocument, registrationDocument, registrationIntentDocument, settingsDocument,
+} from './communities/documents.js';
 import { offerDocument } from './social/documents.js';
 
 /** A feature: its name and the document types it adds to group databases. */
@@ -10,7 +12,10 @@ export interface FeatureModule {
 
 /** The one place that lists Mutual's features; the rules and the server know no type by name. */
 export const featureModules: FeatureModule[] = [
-  { name: 'communities', documentTypes: [settingsDocument, memberDocument] },
+  {
+    name: 'communities',
+    documentTypes: [settingsDocument, memberDocument, registrationDocument, profileDocument, registrationIntentDocument, outcomeDocument],
+  },
   { name: 'social', documentTypes: [offerDocument] },
 ];
 

@@ -30,7 +30,7 @@ describe('validateDocUpdate', () => {
 
   it('refuses non-members, including a member of another group with the same name', () => {
     expect(verdict(offer('bob'), null, { name: 'bob', roles: ['member:other'], db })).toContain('only members');
-    expect(verdict(offer('bob'), null, { name: 'bob', roles: [], db: 'directory' })).toContain('holds no group');
+    expect(verdict(offer('bob'), null, { name: 'bob', roles: [], db: 'directory' })).toContain('belongs to no group or user');
   });
 
   it('throws only CouchDB refusals, whatever the document', () => {
@@ -69,12 +69,26 @@ describe('validateDocUpdate', () => {
   });
 
   it('leaves server-only types and design documents to the server', () => {
-    const settings: CouchDocument = { _id: 'settings:group', type: 'settings', schema: 1, createdAt: time, updatedAt: time, author: 'mutual:server', code: 'bakers', name: 'B', description: '' };
+    const settings: CouchDocument = { _id: 'settings:group', type: 'settings', schema: 1, createdAt: time, updatedAt: time, author: 'mutual:server', code: 'bakers', name: 'B', description: '', links: [], skills: [], communityType: 'open' };
     expect(verdict(settings, null, manager('alice'))).toContain('only the server');
     expect(verdict(settings, null, server)).toBe('ok');
     expect(verdict({ _id: '_design/x' }, null, manager('alice'))).toContain('design documents');
     expect(verdict({ _id: '_design/x' }, null, server)).toBe('ok');
     expect(verdict({ _id: 'settings:group', _deleted: true }, settings, manager('alice'))).toContain('only the server');
+  });
+
+  it('keeps a user database to its owner, and intents in it written once', () => {
+    const key = 'a'.repeat(32);
+    const owner: UserContext = { name: 'bob', roles: [`user:${key}`], db: `user-${key}` };
+    const intent: CouchDocument = {
+      _id: 'registration-intent:1', type: 'registration-intent', schema: 1, createdAt: time, updatedAt: time,
+      author: 'bob', group: 'bakers', action: 'join',
+    };
+    expect(verdict(intent, null, owner)).toBe('ok');
+    expect(verdict(intent, null, { name: 'bob', roles: ['user:'.concat('b'.repeat(32))], db: `user-${key}` })).toContain('only its owner');
+    expect(verdict({ ...intent, action: 'decline' }, intent, owner)).toContain('never change');
+    expect(verdict({ _id: intent._id, _deleted: true }, intent, owner)).toContain('never deleted');
+    expect(verdict({ ...offer('bob'), _id: 'offer:1' }, null, owner)).toContain('do not belong in a user database');
   });
 
   it('lets anyone in the group write a tombstone for a document it never had', () => {

@@ -56,7 +56,7 @@ describe('the rules are installed again at start', () => {
 
     const second = await startMutual({ dataDir: first.dataDir });
     try {
-      expect(second.logs.find((entry) => entry.msg === 'group rules checked')).toMatchObject({ groups: 1, upgraded: 1 });
+      expect(second.logs.find((entry) => entry.msg === 'database rules checked')).toMatchObject({ groups: 1, upgraded: 1 });
       const refused = await request(`${second.dbUrl}/group-${code}/whatever2`, { method: 'PUT', token: await second.token('alice'), body: { any: 'thing' } });
       expect(refused.status).toBe(403);
     } finally {

@@ -11,9 +11,15 @@ export const OTHER_RESOURCE = 'urn:other:service';
 
 export const CLIENT = { id: 'mutual-test-client', secret: 'a-client-secret-that-is-long-enough-for-tests' };
 
+/** How the provider's JWKS endpoint misbehaves (discovery keeps working): see setJwksOutage. */
+export type JwksOutage = 'none' | 'connection-reset' | 'http-503';
+
 export interface TestProvider {
   /** The issuer identifier, e.g. http://127.0.0.1:54321 (no trailing slash). */
   issuer: string;
+  port: number;
+  /** Makes the JWKS endpoint fail ('connection-reset' drops the socket) until set back to 'none'. */
+  setJwksOutage(outage: JwksOutage): void;
   /** A client_credentials access token for the given resource (default MUTUAL_RESOURCE). */
   clientCredentialsToken(resource?: string): Promise<string>;
   close(): Promise<void>;
@@ -32,12 +38,12 @@ async function signingKey(alg: 'ES256' | 'RS256'): Promise<JWK> {
  * A real OpenID Provider (oidc-provider) on an ephemeral loopback port, with one confidential
  * client allowed the client_credentials grant and JWT access tokens for resource indicators.
  */
-export async function startTestProvider(): Promise<TestProvider> {
-  // The issuer must be known before the provider is built, so reserve the port first.
+export async function startTestProvider(options: { port?: number } = {}): Promise<TestProvider> {
+  // The issuer must be known before the provider is built, so bind the port first.
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const issuer = `http://127.0.0.1:${port}`;
@@ -53,6 +59,7 @@ export async function startTestProvider(): Promise<TestProvider> {
       response_types: [],
       token_endpoint_auth_method: 'client_secret_basic',
     }],
+    ttl: { ClientCredentials: 300 },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -74,12 +81,24 @@ export async function startTestProvider(): Promise<TestProvider> {
       },
     },
   });
-  // Plain http on loopback: tell Koa it is not behind a proxy and keep the provider quiet.
   provider.on('server_error', (_ctx: unknown, error: unknown) => console.error('oidc-provider server_error', error));
-  server.on('request', provider.callback());
+  let outage: JwksOutage = 'none';
+  const handle = provider.callback();
+  server.on('request', (req, res) => {
+    if (outage !== 'none' && new URL(req.url ?? '/', issuer).pathname === '/jwks') {
+      if (outage === 'connection-reset') req.socket.destroy();
+      else res.writeHead(503, { 'content-type': 'text/plain' }).end('down for maintenance');
+      return;
+    }
+    handle(req, res);
+  });
 
   return {
     issuer,
+    port,
+    setJwksOutage(value) {
+      outage = value;
+    },
     async clientCredentialsToken(resource = MUTUAL_RESOURCE) {
       const basic = Buffer.from(`${encodeURIComponent(CLIENT.id)}:${encodeURIComponent(CLIENT.secret)}`).toString('base64');
       const response = await fetch(`${issuer}/token`, {

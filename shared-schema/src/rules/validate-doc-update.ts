@@ -1,6 +1,6 @@
 import { fieldIssues } from '../documents/field-issues.js';
 import { documentIdPattern } from '../documents/base.js';
-import { groupCodeOfDatabase } from '../communities/group-code.js';
+import { ownerRole, placeOfDatabase, type DatabasePlace } from '../communities/group-code.js';
 import { documentTypes } from '../modules.js';
 import { isManagerOf, isMemberOf, isServer, type UserContext } from './user-context.js';
 
@@ -28,11 +28,18 @@ function isAbsent(doc: CouchDocument | null): doc is null {
   return doc === null || doc === undefined || doc._deleted === true;
 }
 
+/** Who writes in a database (a group's members, a user database's owner) and who moderates. */
+function writersOf(place: DatabasePlace, userCtx: UserContext): { writes: boolean; moderates: boolean } {
+  if (isServer(userCtx)) return { writes: true, moderates: true };
+  if (place.kind === 'group') return { writes: isMemberOf(userCtx, place.code), moderates: isManagerOf(userCtx, place.code) };
+  return { writes: userCtx.roles.includes(ownerRole(place.key)), moderates: false };
+}
+
 /**
- * The `validate_doc_update` of every group database. The embedded store runs it with the
- * winning revision as `oldDoc`, CouchDB with the ancestor on disk; it gives the same answer
- * for both because what it compares (`type`, `author`, `createdAt`) never changes between
- * revisions of a document.
+ * The `validate_doc_update` of every group and user database. The embedded store runs it
+ * with the winning revision as `oldDoc`, CouchDB with the ancestor on disk; it gives the same
+ * answer for both because what it compares (`type`, `author`, `createdAt`) never changes
+ * between revisions of a document.
  */
 export function validateDocUpdate(
   newDoc: CouchDocument,
@@ -44,18 +51,20 @@ export function validateDocUpdate(
     if (!isServer(userCtx)) forbid('only server admins write design documents');
     return;
   }
-  const code = groupCodeOfDatabase(userCtx.db ?? '');
-  if (code === undefined) forbid('this database holds no group');
-  if (!isMemberOf(userCtx, code)) forbid(`only members of ${code} write here`);
+  const place = placeOfDatabase(userCtx.db ?? '');
+  if (place === undefined) forbid('this database belongs to no group or user');
+  const { writes, moderates } = writersOf(place, userCtx);
+  if (!writes) forbid(place.kind === 'group' ? `only members of ${place.code} write here` : 'only its owner writes in a user database');
+  const server = isServer(userCtx);
 
   if (newDoc._deleted === true) {
     // A tombstone for a document this database never had (pushed by a replica that created
     // and deleted it offline) carries nothing and harms no one.
     if (isAbsent(oldDoc)) return;
     const type = documentTypes.get(String(oldDoc.type));
-    if (type?.writers === 'server' && !isServer(userCtx)) forbid(`only the server deletes ${oldDoc.type} documents`);
-    if (!isServer(userCtx) && oldDoc.author !== userCtx.name && !isManagerOf(userCtx, code))
-      forbid('only the author or a manager deletes this document');
+    if (!server && type?.writers === 'server') forbid(`only the server deletes ${oldDoc.type} documents`);
+    if (!server && type?.createOnly) forbid(`${oldDoc.type} documents are never deleted`);
+    if (!moderates && oldDoc.author !== userCtx.name) forbid('only the author or a manager deletes this document');
     return;
   }
 
@@ -64,7 +73,8 @@ export function validateDocUpdate(
   const type = documentTypes.get(String(newDoc.type));
   if (!type) forbid(`unknown document type ${JSON.stringify(newDoc.type)}`);
   if (idMatch[1] !== type.type) forbid(`_id must start with "${type.type}:"`);
-  if (type.writers === 'server' && !isServer(userCtx)) forbid(`only the server writes ${type.type} documents`);
+  if (!type.databases.includes(place.kind)) forbid(`${type.type} documents do not belong in a ${place.kind} database`);
+  if (!server && type.writers === 'server') forbid(`only the server writes ${type.type} documents`);
 
   const parsed = type.schema.safeParse(bodyOf(newDoc));
   if (!parsed.success) {
@@ -73,11 +83,11 @@ export function validateDocUpdate(
   }
 
   if (isAbsent(oldDoc)) {
-    if (!isServer(userCtx) && newDoc.author !== userCtx.name) forbid('author must be the writer');
+    if (!server && newDoc.author !== userCtx.name) forbid('author must be the writer');
     return;
   }
-  if (!isServer(userCtx) && oldDoc.author !== userCtx.name && !isManagerOf(userCtx, code))
-    forbid('only the author or a manager edits this document');
+  if (!server && type.createOnly) forbid(`${type.type} documents never change: write a new one`);
+  if (!moderates && oldDoc.author !== userCtx.name) forbid('only the author or a manager edits this document');
   for (const field of ['type', 'author', 'createdAt'] as const) {
     if (newDoc[field] !== oldDoc[field]) forbid(`${field} never changes`);
   }

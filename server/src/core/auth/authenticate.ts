@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { ADMIN_ROLE, errors, type UserContext } from '@mutual/schema';
+import { ADMIN_ROLE, errors, ownerRole, type UserContext } from '@mutual/schema';
 import { anonymous } from '../http/request-context.js';
 import type { TokenVerifier } from './token-verifier.js';
+import { userKey } from './user-key.js';
 
 /** Where a verified user's roles come from (the membership index). */
 export interface RoleSource {
@@ -28,10 +29,10 @@ async function userContextOf(
 ): Promise<UserContext> {
   const header = req.headers.authorization;
   if (!header) return anonymous;
-  const [scheme, credentials = ''] = header.split(' ', 2);
+  const [, scheme, credentials = ''] = /^(\S+)\s*(.*)$/.exec(header.trim()) ?? [];
   if (scheme?.toLowerCase() === 'bearer') {
-    const { sub } = await verify(credentials.trim());
-    return { name: sub, roles: roles.rolesOf(sub) };
+    const { sub } = await verify(credentials);
+    return { name: sub, roles: [ownerRole(userKey(sub)), ...roles.rolesOf(sub)] };
   }
   if (scheme?.toLowerCase() === 'basic' && admin) {
     const decoded = Buffer.from(credentials, 'base64').toString('utf8');
@@ -60,8 +61,4 @@ export function authenticate(
       next,
     );
   };
-}
-
-export function requireUser(): RequestHandler {
-  return (req, _res, next) => next(req.userCtx.name === null ? errors.unauthorized() : undefined);
 }

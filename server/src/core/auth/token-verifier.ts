@@ -3,7 +3,7 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import { z } from 'zod';
-import { errors } from '@mutual/schema';
+import { errors, SERVER_NAME } from '@mutual/schema';
 import { ACCEPTED_ALGORITHMS } from './algorithms.js';
 import type { DevIssuer } from './dev-issuer.js';
 
@@ -49,10 +49,25 @@ function verifierFor(keys: JWTVerifyGetKey, issuer: string, audience: string): T
         algorithms: ACCEPTED_ALGORITHMS,
         requiredClaims: ['exp', 'sub'],
       });
-      return { sub: payload.sub as string };
+      if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub === SERVER_NAME)
+        throw errors.unauthorized('invalid token: sub must name a user');
+      return { sub: payload.sub };
     } catch (error) {
+      if (isKeySetUnreachable(error))
+        throw errors.serviceUnavailable('the identity provider’s keys cannot be fetched');
       if (error instanceof joseErrors.JOSEError) throw errors.unauthorized(`invalid token: ${error.code}`);
       throw error;
     }
   };
+}
+
+/**
+ * A failure to fetch the issuer's JWKS says nothing about the token: the provider is down.
+ * jose reports a timeout, a non-200 answer (a generic JOSEError) or the fetch's own TypeError.
+ */
+function isKeySetUnreachable(error: unknown): boolean {
+  if (error instanceof joseErrors.JWKSTimeout) return true;
+  if (error instanceof TypeError && error.message === 'fetch failed') return true;
+  return error instanceof joseErrors.JOSEError && error.code === 'ERR_JOSE_GENERIC'
+    && /JSON Web Key Set/i.test(error.message);
 }

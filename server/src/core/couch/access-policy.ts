@@ -1,4 +1,4 @@
-import { ADMIN_ROLE, DIRECTORY_DB, groupCodeOfDatabase, isMemberOf, type UserContext } from '@mutual/schema';
+import { ADMIN_ROLE, DIRECTORY_DB, isMemberOf, ownerRole, placeOfDatabase, type UserContext } from '@mutual/schema';
 
 /** What a request to a database needs: to read it, to write documents in it, or to be admin. */
 export type CouchAccess = 'read' | 'write' | 'admin';
@@ -42,20 +42,19 @@ function isAdmin(userCtx: UserContext): boolean {
   return userCtx.roles.includes(ADMIN_ROLE);
 }
 
-/** Whether a user may read a database: a group's members, the directory for every user. */
-export function canRead(userCtx: UserContext, dbName: string): boolean {
-  if (isAdmin(userCtx)) return true;
-  if (userCtx.name === null) return false;
-  if (dbName === DIRECTORY_DB) return true;
-  const code = groupCodeOfDatabase(dbName);
-  return code !== undefined && isMemberOf(userCtx, code);
-}
-
-/** Whether a user may send writes to a database; the rules then judge each document. */
+/** Whether a user may write documents in a database (the rules then judge each one). */
 export function canWrite(userCtx: UserContext, dbName: string): boolean {
   if (isAdmin(userCtx)) return true;
-  const code = groupCodeOfDatabase(dbName);
-  return code !== undefined && isMemberOf(userCtx, code);
+  const place = placeOfDatabase(dbName);
+  if (place?.kind === 'group') return isMemberOf(userCtx, place.code);
+  if (place?.kind === 'user') return userCtx.roles.includes(ownerRole(place.key));
+  return false;
+}
+
+/** Whether a user may read a database: its writers, and every user for the directory. */
+export function canRead(userCtx: UserContext, dbName: string): boolean {
+  if (userCtx.name !== null && dbName === DIRECTORY_DB) return true;
+  return canWrite(userCtx, dbName);
 }
 
 export function allows(userCtx: UserContext, dbName: string, access: CouchAccess): boolean {

@@ -1,6 +1,6 @@
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import expressPouchDB from 'express-pouchdb';
-import { errors } from '@mutual/schema';
+import { errors, placeOfDatabase } from '@mutual/schema';
 import type { Logger } from '../logger.js';
 import type { DatabasePool } from '../store/database-pool.js';
 import type { PouchDBConstructor } from '../store/pouchdb.js';
@@ -10,10 +10,14 @@ import { allows, canRead, requiredAccess } from './access-policy.js';
 import { serveChanges } from './changes-feed.js';
 import { securityObjectOf } from './security-object.js';
 import { limitBodies, limitDocuments } from './size-limits.js';
+import type { OpenRequests } from './open-requests.js';
 
 export interface CouchFaceOptions {
   PouchDB: PouchDBConstructor & { allDbs(): Promise<string[]> };
   pool: DatabasePool;
+  openRequests: OpenRequests;
+  /** Creates the caller's own user database on first use. */
+  createUserDatabase(dbName: string): Promise<void>;
   log: Logger;
   version: string;
   maxBodyBytes: number;
@@ -75,11 +79,17 @@ export function couchFace(options: CouchFaceOptions): Router {
       throw errors.forbidden(`you may not ${access === 'read' ? 'read' : 'change'} ${dbName}`);
     }
     const createsDatabase = rest.length === 0 && req.method === 'PUT';
-    if (!createsDatabase && (await PouchDB.allDbs()).includes(dbName)) {
+    let exists = (await PouchDB.allDbs()).includes(dbName);
+    if (!exists && !createsDatabase && placeOfDatabase(dbName)?.kind === 'user') {
+      await options.createUserDatabase(dbName);
+      exists = true;
+    }
+    if (exists && !createsDatabase) {
       // Held until the response ends, so the pool never closes a database in use.
       const { release } = await pool.lease(dbName);
       res.on('close', release);
     }
+    if (req.userCtx.name !== null) options.openRequests.track(dbName, req.userCtx.name, res);
     next();
   });
 

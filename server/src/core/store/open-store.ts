@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { DIRECTORY_DB, groupCodeOfDatabase } from '@mutual/schema';
+import { DIRECTORY_DB, placeOfDatabase } from '@mutual/schema';
 import type { Logger } from '../logger.js';
 import { installAttachmentWrites } from './attachment-writes.js';
+import { ChangeReactions } from './change-reactions.js';
 import { DatabasePool } from './database-pool.js';
 import { pouchdbIn, type Database, type PouchDBConstructor } from './pouchdb.js';
 import { compileRulesDesignDoc, installRules, type RulesDesignDoc } from './rules-design-doc.js';
@@ -17,28 +18,40 @@ export interface Store {
   pool: DatabasePool;
   directory: Database;
   rules: RulesDesignDoc;
+  reactions: ChangeReactions;
+  allDbs(): Promise<string[]>;
+  /** Creates a database with the rules, or upgrades its rules. */
+  ensureRulesDatabase(name: string): Promise<void>;
 }
 
 /**
  * Opens the embedded store: PouchDB on LevelDB in the data folder, every database validated
- * by its design documents, and the rules installed or upgraded in every group database.
+ * by its design documents, and the rules installed or upgraded in every group and user database.
  */
 export async function openStore(dataDir: string, maxOpenDatabases: number, log: Logger): Promise<Store> {
   await mkdir(dataDir, { recursive: true });
   const PouchDB = pouchdbIn(dataDir) as StorePouchDB;
   (require('pouchdb-all-dbs') as (pouch: unknown) => void)(PouchDB);
-  const pool = new DatabasePool(PouchDB, maxOpenDatabases, (name, db) => {
-    installValidation(name, db);
+  const pool: DatabasePool = new DatabasePool(PouchDB, maxOpenDatabases, (name, db) => {
+    installValidation(name, db, (written) => reactions.notify(written));
     installAttachmentWrites(db);
   }, log);
+  const reactions = new ChangeReactions(pool, log);
   const rules = await compileRulesDesignDoc();
   const directory = await pool.pin(DIRECTORY_DB);
 
-  const groupDbs = (await PouchDB.allDbs()).filter((name) => groupCodeOfDatabase(name) !== undefined);
+  const ruled = (await PouchDB.allDbs()).filter((name) => placeOfDatabase(name) !== undefined);
   let upgraded = 0;
-  for (const name of groupDbs) {
+  for (const name of ruled) {
     if (await pool.with(name, (db) => installRules(db, rules))) upgraded += 1;
   }
-  log.info({ groups: groupDbs.length, upgraded, rulesHash: rules.mutual.rulesHash.slice(0, 12) }, 'group rules checked');
-  return { PouchDB, pool, directory, rules };
+  const groups = ruled.filter((name) => placeOfDatabase(name)?.kind === 'group').length;
+  log.info({ groups, users: ruled.length - groups, upgraded, rulesHash: rules.mutual.rulesHash.slice(0, 12) }, 'database rules checked');
+  return {
+    PouchDB, pool, directory, rules, reactions,
+    allDbs: () => PouchDB.allDbs(),
+    ensureRulesDatabase: async (name) => {
+      await pool.with(name, (db) => installRules(db, rules));
+    },
+  };
 }

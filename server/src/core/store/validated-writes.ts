@@ -64,9 +64,10 @@ function isLocal(doc: CouchDocument): boolean {
 /**
  * Makes every write to the database (put, post, remove, bulkDocs and attachments all end in
  * bulkDocs) pass the design documents' `validate_doc_update` with the writer's `userCtx`.
- * Refused documents become `forbidden` rows in input order; the others are written.
+ * Refused documents become `forbidden` rows in input order; the others are written, and
+ * `onWritten` hears of it (the change reactions).
  */
-export function installValidation(name: string, db: Database): void {
+export function installValidation(name: string, db: Database, onWritten: (name: string) => void): void {
   const write = db.bulkDocs.bind(db) as unknown as (body: BulkBody, opts: WriteOptions) => Promise<Row[]>;
   let validators: Promise<ValidateDocUpdate[]> | undefined;
 
@@ -96,6 +97,7 @@ export function installValidation(name: string, db: Database): void {
     const allowed = docs.filter((_, index) => !refusals[index]);
     const written = allowed.length > 0 ? await write({ ...request, docs: allowed }, opts) : [];
     if (allowed.some((doc) => String(doc._id).startsWith('_design/'))) validators = undefined;
+    if (allowed.some((doc) => !isLocal(doc))) onWritten(name);
 
     const newEdits = opts.new_edits ?? request.new_edits ?? true;
     const refused = refusals.filter((row): row is Row => row !== undefined);

@@ -69,6 +69,16 @@ export class MembershipIndex extends EventEmitter<{ change: [MembershipChange] }
     this.emit('change', { group, user, role });
   }
 
+  async remove(group: string, user: string): Promise<void> {
+    const _id = `${group}/${user}`;
+    const current = (await this.db.get(_id).catch(() => undefined)) as MembershipDoc | undefined;
+    if (current?._rev) await this.db.remove(_id, current._rev);
+    const groups = this.byUser.get(user);
+    groups?.delete(group);
+    if (groups?.size === 0) this.byUser.delete(user);
+    this.emit('change', { group, user, role: undefined });
+  }
+
   private remember(group: string, user: string, role: Role): void {
     let groups = this.byUser.get(user);
     if (!groups) this.byUser.set(user, (groups = new Map()));
