@@ -22,6 +22,8 @@ export const DEFAULT_AUDIENCE = 'mutual';
 
 export interface RunningServer {
   url: string;
+  /** The express app, for white-box tests of what it routes. */
+  app: express.Express;
   close(): Promise<void>;
 }
 
@@ -58,7 +60,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const openRequests = new OpenRequests();
   // A member who leaves or is removed is cut off at once, live feeds included.
   memberships.on('change', ({ group, user, role }) => {
-    if (role === undefined) openRequests.closeAll(groupDatabaseName(group), user);
+    if (role === undefined) openRequests.closeAll(groupDatabaseName(group), user, `you are no longer a member of ${group}`);
   });
 
   const authenticated = authenticate(verify, memberships, config.MUTUAL_ADMIN);
@@ -95,6 +97,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 
   return {
     url,
+    app,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -18,11 +18,14 @@ export class OpenRequests {
     });
   }
 
-  /** Ends every open request of a user on a database; their clients see the connection drop. */
-  closeAll(dbName: string, user: string): number {
-    const open = this.byKey.get(`${dbName}\n${user}`);
-    if (!open) return 0;
-    for (const res of open) res.destroy();
-    return open.size;
+  /**
+   * Ends every open request of a user on a database: with a 403 where nothing was sent yet
+   * (a waiting longpoll: PouchDB then stops with `forbidden`), else by dropping the connection.
+   */
+  closeAll(dbName: string, user: string, reason: string): void {
+    for (const res of this.byKey.get(`${dbName}\n${user}`) ?? []) {
+      if (res.headersSent) res.destroy();
+      else res.status(403).json({ error: 'forbidden', reason });
+    }
   }
 }
