@@ -7,6 +7,7 @@ import { authenticate } from './core/auth/authenticate.js';
 import { loadDevIssuer } from './core/auth/dev-issuer.js';
 import { devTokenVerifier, oidcTokenVerifier, type TokenVerifier } from './core/auth/token-verifier.js';
 import { couchFace } from './core/couch/couch-face.js';
+import { EventBus } from './core/event-bus.js';
 import { couchErrors, restErrors } from './core/http/error-handlers.js';
 import type { Logger } from './core/logger.js';
 import { openStore } from './core/store/open-store.js';
@@ -54,7 +55,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   });
   app.get('/.well-known/jwks.json', (_req, res, next) => (jwks ? res.json(jwks) : next()));
 
-  const modules = serverModules(store, memberships);
+  const bus = new EventBus(log);
+  const modules = serverModules(store, memberships, log, bus);
   for (const module of modules) module.reactions.forEach((reaction) => store.reactions.register(reaction));
 
   const openRequests = new OpenRequests();
@@ -90,6 +92,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   log.info({ url, dataDir: config.dataDir, version }, 'Mutual is listening');
+  for (const module of modules) module.start?.();
   // Intents that arrived while the server was down (or mid-way when it stopped).
   const catchingUp = store.allDbs()
     .then((names) => store.reactions.catchUp(names.filter((name) => placeOfDatabase(name) !== undefined)))
@@ -103,6 +106,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      for (const module of modules) module.stop?.();
       await store.reactions.stop();
       await catchingUp;
       await store.pool.closeAll();

@@ -32,7 +32,8 @@ const now = new Date().toISOString();
 /** Documents no member may create, as [label, writer, document, reason fragment]. */
 const refusedCreations: [string, string, Record<string, unknown>, string][] = [
   ['a document without a type', 'bob', { _id: 'offer:t1', schema: 1, author: 'bob' }, 'unknown document type'],
-  ['an unknown type', 'bob', { ...offer('t2', 'bob'), _id: 'ledger:t2', type: 'ledger' }, 'unknown document type'],
+  ['an unknown type', 'bob', { ...offer('t2', 'bob'), _id: 'gift:t2', type: 'gift' }, 'unknown document type'],
+  ['an outcome (server-only)', 'bob', { _id: 'ledger:t2', type: 'ledger', schema: 1, createdAt: now, updatedAt: now, author: 'bob' }, 'only the server'],
   ['an offer missing its name', 'bob', { ...offer('t3', 'bob'), name: undefined }, 'name'],
   ['an offer with an unknown field', 'bob', { ...offer('t4', 'bob'), balance: 1000 }, 'invalid offer'],
   ['an offer with a wrong field type', 'bob', { ...offer('t5', 'bob'), content: 42 }, 'content'],

@@ -44,6 +44,7 @@ export class Communities {
 
   /** Callers serialise creations: the code and name checks must see every earlier creation. */
   async create(body: CreateCommunityBody, creator: string): Promise<Community> {
+    if (body.invitedUserIds.includes(creator)) throw errors.conflict('the creator is a member already: do not invite yourself');
     const dbs = await this.allDbs();
     const active = await this.directory.active();
     const sameName = active.find((listing) => listing.name.toLowerCase() === body.name.toLowerCase());

@@ -18,7 +18,7 @@ export function recommend(communities: Community[], skills: ProfileDocument['ski
     .filter((community) => !memberOf.has(community.code))
     .map((community) => ({
       community,
-      matchingSkills: community.skills.filter((skill) => wanted.has(skill.toLowerCase())),
+      matchingSkills: [...new Set(community.skills.map((skill) => skill.toLowerCase()))].filter((skill) => wanted.has(skill)),
     }))
     .sort((a, b) =>
       b.matchingSkills.length - a.matchingSkills.length ||

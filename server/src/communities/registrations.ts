@@ -46,12 +46,14 @@ export class Registrations {
     const code = listing.code;
     const actorRole = this.memberships.roleOf(actor, code);
     const plans: Plan[] = [];
+    const mayInvite = actorRole === 'manager' || (actorRole === 'member' && listing.communityType === 'open');
+    const others = [...new Set(userIds)].filter((user) => user !== actor);
+    // Whether one may invite is decided before anything about the invitees is said.
+    if (others.length > 0 && !mayInvite) throw errors.forbidden(`you may not invite others to ${code}`);
     for (const user of new Set(userIds)) {
       if (this.memberships.roleOf(user, code)) throw errors.conflict(`${user} is already a member of ${code}`);
       const existing = await this.pendingOf(code, user);
-      plans.push(user === actor
-        ? this.planSelf(listing, user, existing)
-        : this.planInvitation(listing, actor, actorRole, user, existing));
+      plans.push(user === actor ? this.planSelf(listing, user, existing) : this.planInvitation(listing, actor, actorRole, user, existing));
     }
     const saved: Registration[] = [];
     for (const plan of plans) saved.push(await this.apply(code, plan));
@@ -97,8 +99,6 @@ export class Registrations {
 
   private planInvitation(listing: Listing, actor: string, actorRole: Role | undefined, user: string,
     existing: StoredRegistration | undefined): Plan {
-    const mayInvite = actorRole === 'manager' || (actorRole === 'member' && listing.communityType === 'open');
-    if (!mayInvite) throw errors.forbidden(`you may not invite others to ${listing.code}`);
     if (existing?.kind === 'request' && actorRole === 'manager') return { user, existing, next: { approvedByCommunity: true } };
     if (existing) throw errors.conflict(`${user} already has a pending registration to ${listing.code}`);
     return { user, next: { kind: 'invitation', approvedByUser: false, approvedByCommunity: true, invitedBy: actor } };
@@ -115,7 +115,8 @@ export class Registrations {
     const refused = existing !== undefined && (next.approvedByUser === false || next.approvedByCommunity === false);
     if (refused) merged.status = 'declined';
     else merged.status = merged.approvedByUser && merged.approvedByCommunity ? 'accepted' : 'pending';
-    if (merged.status === 'accepted') await this.memberships.set(code, user, 'member');
+    // Accepting makes a member; someone who is one already keeps their role.
+    if (merged.status === 'accepted' && !this.memberships.roleOf(user, code)) await this.memberships.set(code, user, 'member');
     return this.save(code, merged);
   }
 

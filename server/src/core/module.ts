@@ -9,6 +9,9 @@ export interface ServerModule {
   name: string;
   routes: ApiRoute[];
   reactions: Reaction[];
+  /** Background work (timers) that runs while the server listens. */
+  start?(): void;
+  stop?(): void;
 }
 
 export type { ChangeReactions };

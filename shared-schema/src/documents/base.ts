@@ -22,9 +22,9 @@ export function typeOfDocumentId(docId: string): string | undefined {
 
 /**
  * Who may write a type: the people of the database (a group's members, a user database's
- * owner) or only the server.
+ * owner), only a group's managers, or only the server.
  */
-export type Writers = 'people' | 'server';
+export type Writers = 'people' | 'managers' | 'server';
 
 /** The kinds of database a document type lives in. */
 export type DatabaseKind = 'group' | 'user';
@@ -36,11 +36,40 @@ export interface DocumentType {
   /** Intents are written once: a change is a new intent, never an edit. */
   createOnly: boolean;
   schema: z.ZodType;
+  /** The most attachments a document may carry, each at most `maxBytes`; unlimited when absent. */
+  attachments?: AttachmentLimits;
+  /**
+   * The id is `<type>:<user key>` of the user it describes (see the server's userKey): only
+   * that user creates it (their `user:<key>` role), so there is one per user.
+   */
+  keyedByAuthor?: boolean;
+  /**
+   * A rule about the whole document that its schema cannot state (it sees `_attachments`):
+   * why the document is refused, or undefined. Pure, like the rest of the rules.
+   */
+  check?: (doc: Record<string, unknown>) => string | undefined;
+}
+
+export interface AttachmentLimits {
+  max: number;
+  maxBytes: number;
+  /** What an attachment's name must look like. */
+  names: RegExp;
+}
+
+/** Where a type lives and who writes it, besides its fields. */
+export interface DocumentPlace {
+  writers: Writers;
+  databases: DatabaseKind[];
+  createOnly?: boolean;
+  attachments?: AttachmentLimits;
+  keyedByAuthor?: boolean;
+  check?: (doc: Record<string, unknown>) => string | undefined;
 }
 
 export function defineDocumentType<S extends z.ZodRawShape>(
   type: string,
-  place: { writers: Writers; databases: DatabaseKind[]; createOnly?: boolean },
+  place: DocumentPlace,
   shape: S,
 ) {
   const schema = z.strictObject({ ...documentBase, type: z.literal(type), ...shape });

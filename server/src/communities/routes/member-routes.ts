@@ -49,7 +49,7 @@ export function memberRoutes({ communities, memberships, registrations, locks }:
         if (self && listing.communityType !== 'open')
           throw errors.forbidden(`${params.id} is closed: ask to join with a registration`);
         if (memberships.roleOf(body.userId, params.id)) throw errors.conflict(`${body.userId} is already a member`);
-        if (self) await memberships.set(params.id, body.userId, 'member');
+        if (self) await registrations.register(listing, body.userId, [body.userId]);
         else await registrations.approveRequest(params.id, body.userId);
         return { status: 201, body: memberOf(await findMember(params.id, body.userId)) };
       }),

@@ -11,10 +11,11 @@ export interface RouteResponse {
   schema?: z.ZodType;
 }
 
-/** What a handler answers: a status and a JSON body (none for 204). */
+/** What a handler answers: a status and a JSON body (none for 204), or a text body it typed. */
 export interface RouteResult {
   status: number;
   body?: unknown;
+  raw?: string;
 }
 
 export interface RouteInput<P, Q, B> {
@@ -74,7 +75,8 @@ export function routerFor(routes: ApiRoute[]): Router {
         req,
         res,
       });
-      if (result.body === undefined) res.status(result.status).end();
+      if (result.raw !== undefined) res.status(result.status).send(result.raw);
+      else if (result.body === undefined) res.status(result.status).end();
       else res.status(result.status).json(result.body);
     }));
   }

@@ -74,7 +74,7 @@ export class DatabasePool {
   set(name: string, db: Database): this {
     this.prepare(name, db);
     this.open.set(name, db);
-    this.evict();
+    this.evict(name); // not the one just opened: its caller is about to use it
     return this;
   }
 
@@ -102,11 +102,11 @@ export class DatabasePool {
     return db;
   }
 
-  private evict(): void {
+  private evict(keep?: string): void {
     if (this.open.size <= this.maxOpen) return;
     for (const [name, db] of this.open) {
       if (this.open.size <= this.maxOpen) break;
-      if (this.pinned.has(name) || this.leases.has(name)) continue;
+      if (name === keep || this.pinned.has(name) || this.leases.has(name)) continue;
       this.open.delete(name);
       const closed = db
         .close()

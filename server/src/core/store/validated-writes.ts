@@ -81,12 +81,16 @@ export function installValidation(name: string, db: Database, onWritten: (name: 
     }));
     const validateAll = await checks;
     const userCtx: UserContext = { ...(opts.userCtx ?? anonymous), db: name };
+    const newEdits = opts.new_edits ?? request.new_edits ?? true;
     const refusals: (Row | undefined)[] = docs.map(() => undefined);
     if (validateAll.length > 0) {
       const ids = docs.filter((doc) => !isLocal(doc) && typeof doc._id === 'string').map((doc) => doc._id);
       const current = await currentRevisions(db, ids);
       docs.forEach((doc, index) => {
         if (isLocal(doc)) return;
+        // A create over a live document is a conflict whatever the rules say: PouchDB reports it.
+        const existing = current.get(doc._id);
+        if (newEdits && doc._rev === undefined && existing && !existing._deleted) return;
         try {
           for (const validate of validateAll) validate(doc, current.get(doc._id) ?? null, userCtx, {});
         } catch (thrown) {
@@ -99,7 +103,6 @@ export function installValidation(name: string, db: Database, onWritten: (name: 
     if (allowed.some((doc) => String(doc._id).startsWith('_design/'))) validators = undefined;
     if (allowed.some((doc) => !isLocal(doc))) onWritten(name);
 
-    const newEdits = opts.new_edits ?? request.new_edits ?? true;
     const refused = refusals.filter((row): row is Row => row !== undefined);
     // Without new_edits, CouchDB (and PouchDB) answer only the failed rows.
     if (!newEdits) return [...refused, ...written];

@@ -1,0 +1,451 @@
+// Replication benchmark: Mutual against a plain express-pouchdb server.
+//
+// What it measures
+//   A group database of DOCS (default 10,000) small, valid `offer` documents, replicated
+//   one-shot with PouchDB 9 on LevelDB (a fresh local database in a temp folder each time):
+//     PULL  `local.replicate.from(server)`, batch_size 100 (PouchDB's default) and 500, from a
+//           server database seeded beforehand (untimed) through HTTP `_bulk_docs`, 500 a batch;
+//     PUSH  `local.replicate.to(server)`, batch_size 100, into an empty server database, from
+//           a local database filled beforehand (untimed).
+//   Against two servers, each a separate child process started by this script:
+//     Mutual  `node server/bin/mutual.js start` with auth and rules on: a member's bearer token
+//             from the data folder's dev issuer, a fresh group (POST /api/v1/groups) per
+//             measurement, every document checked by the group's validate_doc_update;
+//     plain   express 4 + express-pouchdb 4.2.0 (`minimumForPouchDB`) over
+//             PouchDB.defaults({ prefix }): no auth, no rules (plain-server.js).
+//   Each measurement runs RUNS (default 3) times, Mutual and plain interleaved (the order
+//   alternates per run), always into fresh databases on both sides; one untimed warm-up pull
+//   and push of DOCS documents per server comes first. The table shows the median: docs/s
+//   counts the DOCS offers (Mutual's group also holds its rules design document, settings and
+//   the member's membership document, which a pull carries on top) divided by the wall time
+//   of the replicate() call. Below it: the server process's CPU time (user + system, all
+//   threads, from /proc) during replicate(), which the client's own share of the wall time
+//   does not hide.
+//   Targets: Mutual/plain >= 0.95 for pull, >= 0.8 for push.
+//   The bench process (client, local LevelDB) and the server under test share the machine's
+//   CPUs: on a 2-CPU machine expect a few percent of noise between runs.
+//
+// How to run
+//   From the repository root: `npm run bench` (builds, then runs this), or after a build:
+//     node bench/replication/run.js [--docs N] [--runs N] [--profile[=push|pull]] [--profile-batch N]
+//   --profile runs, after the table, one more Mutual and one more plain process under
+//   `node --cpu-prof`, each doing one warm-up and three pushes (or pulls; batch_size 100 or
+//   --profile-batch), and prints the CPU time of each and where Mutual's went
+//   (profile-summary.js); the .cpuprofile files are kept in bench/replication/profiles/
+//   (git-ignored).
+//   Temp folders (under the OS temp dir, `mutual-bench-*`) and the child processes are
+//   removed on exit, also after a failure or Ctrl-C.
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import PouchDB from 'pouchdb';
+import { loadDevIssuer } from '@mutual/server';
+import { formatSummary, summarizeProfile } from './profile-summary.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const MUTUAL_BIN = fileURLToPath(new URL('../../server/bin/mutual.js', import.meta.url));
+const PLAIN_SERVER = path.join(HERE, 'plain-server.js');
+
+function option(name, fallback) {
+  const arg = process.argv.slice(2).find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (arg === undefined) return fallback;
+  const eq = arg.indexOf('=');
+  if (eq >= 0) return arg.slice(eq + 1);
+  const next = process.argv[process.argv.indexOf(arg) + 1];
+  return next !== undefined && !next.startsWith('--') ? next : true;
+}
+
+const DOCS = Number(option('docs', 10_000));
+const RUNS = Number(option('runs', 3));
+// A full-size warm-up: with 1,000 documents the first measured run was still ~20% slower.
+const WARMUP_DOCS = DOCS;
+const SEED_BATCH = 500;
+const PROFILE = option('profile', false);
+const PROFILE_KIND = PROFILE === 'pull' ? 'pull' : 'push';
+const PROFILE_BATCH = Number(option('profile-batch', 100));
+const MEMBER = 'bench-member';
+const ADMIN = 'bench-operator:bench-admin-secret';
+const TARGETS = { pull: 0.95, push: 0.8 };
+
+// ---------------------------------------------------------------- cleanup of what we start
+
+let tempRoot;
+const children = new Set();
+
+async function stopChild(entry) {
+  if (!children.has(entry)) return;
+  children.delete(entry);
+  if (entry.child.exitCode !== null || entry.child.signalCode !== null) return;
+  entry.child.kill('SIGTERM');
+  const timer = setTimeout(() => entry.child.kill('SIGKILL'), 10_000);
+  await entry.exited;
+  clearTimeout(timer);
+}
+
+async function cleanup() {
+  await Promise.allSettled([...children].map(stopChild));
+  if (tempRoot) await rm(tempRoot, { recursive: true, force: true }).catch(() => undefined);
+  tempRoot = undefined;
+}
+
+// Last resort when the process exits without the async cleanup (uncaught error, exit()).
+process.on('exit', () => {
+  for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL');
+  if (tempRoot) rmSync(tempRoot, { recursive: true, force: true });
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    process.stderr.write(`\n${signal}: stopping the servers and removing temp folders\n`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+async function tempDir(name) {
+  const dir = path.join(tempRoot, name);
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+// ---------------------------------------------------------------- child servers
+
+/** Spawns a server and waits for the JSON log line with `readyMsg`, which carries its url. */
+async function startChild(name, args, { env = {}, cwd, readyMsg }) {
+  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  const entry = { name, child, exited };
+  children.add(entry);
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk.toString()).slice(-20_000);
+  });
+  const url = await new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      let entryLine;
+      try {
+        entryLine = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (entryLine.msg === readyMsg) resolve(String(entryLine.url));
+      else if (entryLine.level >= 50) process.stderr.write(`[${name}] ${line}\n`);
+    });
+    void exited.then((code) => reject(new Error(`${name} exited (${code}) before listening:\n${stderr}`)));
+  });
+  return { ...entry, url, stop: () => stopChild(entry) };
+}
+
+async function http(url, { method = 'GET', headers = {}, body } = {}) {
+  const response = await fetch(url, {
+    method,
+    headers: { ...headers, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // keep the text
+  }
+  return { status: response.status, body: parsed };
+}
+
+let counter = 0;
+const uniqueName = (prefix) => `${prefix}${process.pid.toString(36)}-${(counter += 1)}`;
+
+/** Mutual with auth and rules: each fresh database is a new group of the benchmark's member. */
+async function startMutual({ cpuProfDir } = {}) {
+  const dataDir = await tempDir(uniqueName('mutual-data-'));
+  const flags = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  const server = await startChild('Mutual', [...flags, MUTUAL_BIN, 'start'], {
+    cwd: dataDir,
+    readyMsg: 'Mutual is listening',
+    env: { PORT: '0', HOST: '127.0.0.1', MUTUAL_DATA_DIR: dataDir, MUTUAL_ADMIN: ADMIN, LOG_LEVEL: 'info' },
+  });
+  const issuer = await loadDevIssuer(dataDir);
+  const token = await issuer.issueToken(MEMBER, { audience: 'mutual', expiresIn: '12h' });
+  const headers = { authorization: `Bearer ${token}` };
+  return {
+    ...server,
+    label: 'Mutual',
+    async freshDb() {
+      const code = uniqueName('bench-');
+      let created = await http(`${server.url}/api/v1/groups`, { method: 'POST', headers, body: { code, name: `Bench ${code}` } });
+      if (created.status === 404) {
+        // The communities API, should /groups have moved there.
+        created = await http(`${server.url}/api/v1/communities`, { method: 'POST', headers, body: { code, name: `Bench ${code}` } });
+      }
+      if (created.status !== 201) throw new Error(`Mutual: group not created (${created.status}): ${JSON.stringify(created.body)}`);
+      return { url: `${server.url}/db/group-${code}`, headers };
+    },
+  };
+}
+
+/** The baseline: express-pouchdb with no auth and no rules; each fresh database is a PUT. */
+async function startPlain({ cpuProfDir } = {}) {
+  const dataDir = await tempDir(uniqueName('plain-data-'));
+  const flags = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  const server = await startChild('plain', [...flags, PLAIN_SERVER, dataDir], { cwd: dataDir, readyMsg: 'plain is listening' });
+  return {
+    ...server,
+    label: 'plain',
+    async freshDb() {
+      const name = uniqueName('bench-');
+      const created = await http(`${server.url}/${name}`, { method: 'PUT' });
+      if (created.status !== 201) throw new Error(`plain: database not created (${created.status}): ${JSON.stringify(created.body)}`);
+      return { url: `${server.url}/${name}`, headers: {} };
+    },
+  };
+}
+
+// ---------------------------------------------------------------- documents and databases
+
+/** `count` offers that pass the group rules for `MEMBER` (the same for both servers). */
+function makeDocs(count) {
+  const time = new Date().toISOString();
+  return Array.from({ length: count }, (_, i) => ({
+    _id: `offer:${String(i).padStart(6, '0')}`,
+    type: 'offer',
+    schema: 1,
+    createdAt: time,
+    updatedAt: time,
+    author: MEMBER,
+    name: `Offer ${i}`,
+    content: `Fresh bread every Saturday morning, loaf number ${i}.`,
+  }));
+}
+
+function remote(db) {
+  return new PouchDB(db.url, {
+    skip_setup: true,
+    fetch: (url, init) => {
+      const headers = new Headers(init?.headers);
+      for (const [name, value] of Object.entries(db.headers)) headers.set(name, value);
+      return PouchDB.fetch(url, { ...init, headers });
+    },
+  });
+}
+
+async function seedServer(db, docs) {
+  for (let start = 0; start < docs.length; start += SEED_BATCH) {
+    const batch = docs.slice(start, start + SEED_BATCH);
+    const written = await http(`${db.url}/_bulk_docs`, { method: 'POST', headers: db.headers, body: { docs: batch } });
+    const bad = Array.isArray(written.body) ? written.body.find((row) => !row.ok) : written.body;
+    if (written.status !== 201 || bad) throw new Error(`seeding ${db.url} failed (${written.status}): ${JSON.stringify(bad)}`);
+  }
+}
+
+async function freshLocal() {
+  const dir = await tempDir(uniqueName('local-'));
+  const db = new PouchDB(path.join(dir, 'db'));
+  return {
+    db,
+    async dispose() {
+      await db.destroy().catch(() => db.close());
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function docCount(db) {
+  const info = await http(db.url, { headers: db.headers });
+  return Number(info.body?.doc_count);
+}
+
+// ---------------------------------------------------------------- the measurements
+
+/** CLOCK_MONOTONIC in microseconds: the clock of V8's profile samples (on Linux). */
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** CPU time (user + system, all threads: LevelDB's work included) of a process; Linux only. */
+function cpuMsOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks (CLK_TCK 100)
+  } catch {
+    return NaN;
+  }
+}
+
+async function measurePull(server, count, batchSize) {
+  const db = await server.freshDb();
+  await seedServer(db, makeDocs(count));
+  const local = await freshLocal();
+  try {
+    const window = { fromUs: nowUs() };
+    const cpuBefore = cpuMsOf(server.child.pid);
+    const start = performance.now();
+    const result = await local.db.replicate.from(remote(db), { batch_size: batchSize });
+    const ms = performance.now() - start;
+    const cpuMs = cpuMsOf(server.child.pid) - cpuBefore;
+    window.toUs = nowUs();
+    if (result.status !== 'complete' || result.doc_write_failures > 0 || result.docs_written < count)
+      throw new Error(`${server.label} pull incomplete: ${JSON.stringify({ ...result, errors: result.errors?.slice(0, 3) })}`);
+    return { ms, cpuMs, written: result.docs_written, window };
+  } finally {
+    await local.dispose();
+  }
+}
+
+async function measurePush(server, count, batchSize) {
+  const local = await freshLocal();
+  try {
+    const docs = makeDocs(count);
+    for (let start = 0; start < docs.length; start += 1_000) await local.db.bulkDocs(docs.slice(start, start + 1_000));
+    const db = await server.freshDb();
+    const before = await docCount(db);
+    const window = { fromUs: nowUs() };
+    const cpuBefore = cpuMsOf(server.child.pid);
+    const start = performance.now();
+    const result = await local.db.replicate.to(remote(db), { batch_size: batchSize });
+    const ms = performance.now() - start;
+    const cpuMs = cpuMsOf(server.child.pid) - cpuBefore;
+    window.toUs = nowUs();
+    if (result.status !== 'complete' || result.doc_write_failures > 0 || result.docs_written !== count)
+      throw new Error(`${server.label} push incomplete: ${JSON.stringify({ ...result, errors: result.errors?.slice(0, 3) })}`);
+    const after = await docCount(db);
+    if (after - before !== count) throw new Error(`${server.label} push: the server holds ${after - before} new documents, not ${count}`);
+    return { ms, cpuMs, written: result.docs_written, window };
+  } finally {
+    await local.dispose();
+  }
+}
+
+const SCENARIOS = [
+  { key: 'pull-100', label: 'pull, batch_size 100', kind: 'pull', run: (s, n) => measurePull(s, n, 100) },
+  { key: 'pull-500', label: 'pull, batch_size 500', kind: 'pull', run: (s, n) => measurePull(s, n, 500) },
+  { key: 'push-100', label: 'push, batch_size 100', kind: 'push', run: (s, n) => measurePush(s, n, 100) },
+];
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+function printTable(results) {
+  const header = ['measurement', 'Mutual docs/s', 'plain docs/s', 'Mutual/plain', 'target', 'met'];
+  const rows = SCENARIOS.map((scenario) => {
+    const mutual = DOCS / (median(results[scenario.key].Mutual.map((r) => r.ms)) / 1000);
+    const plain = DOCS / (median(results[scenario.key].plain.map((r) => r.ms)) / 1000);
+    const ratio = mutual / plain;
+    const target = TARGETS[scenario.kind];
+    return [scenario.label, mutual.toFixed(0), plain.toFixed(0), `${ratio.toFixed(3)}x`, `>= ${target}x`, ratio >= target ? 'yes' : 'NO'];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}
+
+function printRuns(results) {
+  console.log('\npaired ratios (each run\'s Mutual/plain, the two measured back to back; median), less sensitive to load that changes between runs:');
+  for (const scenario of SCENARIOS) {
+    const { Mutual: mutual, plain } = results[scenario.key];
+    const ratios = mutual.map((m, i) => plain[i].ms / m.ms);
+    console.log(`  ${scenario.label.padEnd(22)} ${median(ratios).toFixed(3)}x (${ratios.map((r) => r.toFixed(2)).join(', ')})`);
+  }
+  console.log('\nserver process CPU time during replicate() (user + system, all threads), median:');
+  for (const scenario of SCENARIOS) {
+    const [mutual, plain] = ['Mutual', 'plain'].map((label) => median(results[scenario.key][label].map((r) => r.cpuMs)));
+    console.log(`  ${scenario.label.padEnd(22)} Mutual ${mutual.toFixed(0).padStart(5)} ms, plain ${plain.toFixed(0).padStart(5)} ms, Mutual/plain ${(mutual / plain).toFixed(2)}x`);
+  }
+  console.log('\nper run: wall ms of replicate() (docs_written; server CPU ms):');
+  for (const scenario of SCENARIOS) {
+    for (const label of ['Mutual', 'plain']) {
+      const runs = results[scenario.key][label];
+      console.log(`  ${scenario.label.padEnd(22)} ${label.padEnd(6)} ${runs.map((r) => `${r.ms.toFixed(0)} ms (${r.written}; ${r.cpuMs.toFixed(0)})`).join(', ')}`);
+    }
+  }
+}
+
+/** Runs one warm-up and three measurements against a server under --cpu-prof; its profile. */
+async function profileServer(start, label, run) {
+  const profileDir = await tempDir(uniqueName('cpu-profile-'));
+  const server = await start({ cpuProfDir: profileDir });
+  await run(server, WARMUP_DOCS);
+  const runs = [];
+  for (let i = 0; i < 3; i += 1) runs.push(await run(server, DOCS));
+  const times = runs.map((r) => r.ms);
+  await server.stop();
+  const file = (await readdir(profileDir)).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`the ${label} process wrote no .cpuprofile`);
+  const keep = path.join(HERE, 'profiles');
+  await mkdir(keep, { recursive: true });
+  const kept = path.join(keep, `${label.toLowerCase()}-${PROFILE_KIND}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+  await copyFile(path.join(profileDir, file), kept);
+  const summary = summarizeProfile(JSON.parse(await readFile(kept, 'utf8')), runs.map((r) => r.window));
+  console.log(`  ${label.padEnd(6)} ${times.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} (slowed by the profiler); ` +
+    `busy ${summary.busyMs.toFixed(0)} ms of CPU; profile at ${path.relative(process.cwd(), kept)}`);
+  return summary;
+}
+
+async function profileBoth() {
+  const run = PROFILE_KIND === 'pull' ? (s, n) => measurePull(s, n, PROFILE_BATCH) : (s, n) => measurePush(s, n, PROFILE_BATCH);
+  console.log(`\nprofiling each server under node --cpu-prof: 1 warm-up, then 3 runs of ${PROFILE_KIND} ` +
+    `(${DOCS} docs, batch_size ${PROFILE_BATCH}); only the samples of the 3 runs are counted (the warm-up and the ` +
+    `set-up of each run, seeding and group creation, are not)`);
+  const mutual = await profileServer(startMutual, 'Mutual', run);
+  const plain = await profileServer(startPlain, 'plain', run);
+  console.log(`\nMutual used ${(mutual.busyMs / plain.busyMs).toFixed(2)}x the CPU time of plain ` +
+    `(${mutual.busyMs.toFixed(0)} ms against ${plain.busyMs.toFixed(0)} ms)\n`);
+  console.log('---- Mutual ----');
+  console.log(formatSummary(mutual, 25));
+  console.log('\n---- plain express-pouchdb ----');
+  console.log(formatSummary(plain, 15));
+}
+
+async function main() {
+  tempRoot = await mkdtemp(path.join(os.tmpdir(), 'mutual-bench-'));
+  const cpus = os.cpus();
+  console.log('Mutual replication benchmark (bench/replication)');
+  console.log(`node ${process.version}, ${cpus.length} CPUs (${cpus[0]?.model?.trim() ?? 'unknown'}), ${os.platform()} ${os.arch()}`);
+  console.log(`${DOCS} docs, ${RUNS} runs per measurement (median), PouchDB ${PouchDB.version}, local LevelDB in ${tempRoot}`);
+
+  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (this run itself keeps ~2 CPUs busy; more means other work shares the machine)`);
+  const [mutual, plain] = await Promise.all([startMutual(), startPlain()]);
+  console.log(`Mutual at ${mutual.url} (auth + rules), plain express-pouchdb at ${plain.url}\n`);
+  const servers = [mutual, plain];
+
+  process.stdout.write('warm-up...');
+  for (const server of servers) {
+    await measurePull(server, WARMUP_DOCS, 100);
+    await measurePush(server, WARMUP_DOCS, 100);
+  }
+  console.log(' done');
+
+  const results = Object.fromEntries(SCENARIOS.map((s) => [s.key, { Mutual: [], plain: [] }]));
+  for (let run = 0; run < RUNS; run += 1) {
+    for (const scenario of SCENARIOS) {
+      const order = run % 2 === 0 ? servers : [...servers].reverse();
+      for (const server of order) {
+        const result = await scenario.run(server, DOCS);
+        results[scenario.key][server.label].push(result);
+        console.log(`  run ${run + 1}/${RUNS} ${scenario.label.padEnd(22)} ${server.label.padEnd(6)} ${result.ms.toFixed(0).padStart(6)} ms  ${(DOCS / (result.ms / 1000)).toFixed(0).padStart(6)} docs/s`);
+      }
+    }
+  }
+  await Promise.all(servers.map((server) => server.stop()));
+
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(`\nResults: ${DOCS} docs, median of ${RUNS} runs, node ${process.version}, ${cpus.length} CPUs, load average now ${load}\n`);
+  printTable(results);
+  printRuns(results);
+
+  if (PROFILE) await profileBoth();
+}
+
+main()
+  .catch((error) => {
+    process.stderr.write(`\nbenchmark failed: ${error?.stack ?? error}\n`);
+    process.exitCode = 1;
+  })
+  .finally(cleanup);

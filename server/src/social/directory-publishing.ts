@@ -1,0 +1,86 @@
+import { DEFAULT_ACCESS, groupCodeOfDatabase, SERVER_NAME, typeOfDocumentId } from '@mutual/schema';
+import type { Reaction } from '../core/store/change-reactions.js';
+import type { Database } from '../core/store/pouchdb.js';
+import { serverStamp, writeAsServer } from '../communities/write-as-server.js';
+import { itemIdOf, needKind, offerKind, resourceOf, type ItemKind, type StoredItem } from './kinds.js';
+import { memberCardOf, profileId, type StoredMembership } from './members.js';
+import {
+  entryId, imageAttachments, publicItem, publishes, type DirectoryEntry, type PublishedKind,
+} from './public-entries.js';
+
+const itemKinds: Record<string, ItemKind> = { offer: offerKind, need: needKind };
+
+async function found<T>(db: Database, id: string, options: object = {}): Promise<T | undefined> {
+  try {
+    return (await db.get(id, options)) as T;
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return undefined;
+    throw error;
+  }
+}
+
+const isPublic = (doc: StoredItem | undefined): doc is StoredItem => doc !== undefined && (doc.access ?? DEFAULT_ACCESS) === 'public';
+
+/**
+ * Publishes the `access: public` offers, needs and member cards of every group to the
+ * `directory` database, and withdraws them when they become private or group-only, are
+ * deleted, or their member leaves. It follows the group databases' change feeds from a
+ * checkpoint, so what changed while the server was down is published when it starts, and
+ * each step compares with what the directory holds: running it twice changes nothing.
+ */
+export function directoryPublishing(directory: Database, now: () => Date): Reaction {
+  async function sync(kind: PublishedKind, group: string, id: string, db: Database, source: StoredItem | undefined,
+    item: DirectoryEntry['item'] | undefined): Promise<void> {
+    const _id = entryId(kind, group, id);
+    const current = await found<DirectoryEntry>(directory, _id);
+    if (!source || !item) {
+      if (current) await writeAsServer(directory, [{ _id, _rev: current._rev, _deleted: true }]);
+      return;
+    }
+    const names = imageAttachments(source);
+    if (current && publishes(current, item, source, names)) return;
+    const withData = names.length > 0
+      ? await found<StoredItem>(db, source._id, { attachments: true, binary: true })
+      : undefined;
+    const _attachments = Object.fromEntries(names.flatMap((name) => {
+      const attachment = withData?._attachments?.[name] as { content_type?: string; data?: unknown } | undefined;
+      return attachment?.data === undefined ? [] : [[name, { content_type: attachment.content_type, data: attachment.data }]];
+    }));
+    const stamp = serverStamp(now().toISOString());
+    const entry: DirectoryEntry = {
+      _id, type: kind, ...stamp, schema: 1, createdAt: current?.createdAt ?? stamp.createdAt, author: SERVER_NAME,
+      group, source: source._id, item,
+      ...(current?._rev && { _rev: current._rev }),
+      ...(names.length > 0 && { _attachments }),
+    };
+    await writeAsServer(directory, [entry]);
+  }
+
+  async function publishItem(group: string, db: Database, kind: ItemKind, doc: StoredItem | undefined, id: string) {
+    const published = isPublic(doc) ? doc : undefined;
+    await sync(kind.type as PublishedKind, group, id, db, published, published && publicItem(resourceOf(kind, published, now(), false)));
+  }
+
+  /** A member card needs both the membership (still a member) and a public profile. */
+  async function publishCard(group: string, db: Database, key: string) {
+    const membership = await found<StoredMembership>(db, `member:${key}`);
+    const profile = await found<StoredItem>(db, profileId(key));
+    const published = membership && isPublic(profile) ? profile : undefined;
+    await sync('member', group, key, db, published, published && membership && publicItem(memberCardOf(membership, published)));
+  }
+
+  return {
+    name: 'social-directory',
+    appliesTo: (dbName) => groupCodeOfDatabase(dbName) !== undefined,
+    async react(dbName, db, changes) {
+      const group = groupCodeOfDatabase(dbName) ?? '';
+      for (const change of changes) {
+        const type = typeOfDocumentId(change.id);
+        const id = itemIdOf(change.id);
+        const kind = type === undefined ? undefined : itemKinds[type];
+        if (kind) await publishItem(group, db, kind, change.deleted ? undefined : (change.doc as StoredItem | undefined), id);
+        else if (type === 'member' || type === 'member-profile') await publishCard(group, db, id);
+      }
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { EventBus } from '../core/event-bus.js';
+import type { Logger } from '../core/logger.js';
+import type { ServerModule } from '../core/module.js';
+import type { Store } from '../core/store/open-store.js';
+import { Directory } from '../communities/directory.js';
+import { directoryPublishing } from './directory-publishing.js';
+import { GroupItems } from './group-items.js';
+import { itemKinds } from './kinds.js';
+import { directoryRoutes } from './routes/directory-routes.js';
+import { itemRoutes } from './routes/item-routes.js';
+import { memberRoutes } from './routes/member-routes.js';
+import type { SocialServices } from './services.js';
+import { SocialEvents } from './social-events.js';
+
+/**
+ * Social content (Komunitin's Social API): member profiles, offers, needs, posts and
+ * categories in each group database, public items published to the directory, and the
+ * events OfferPublished, NeedPublished, OfferExpired and PostPublished.
+ */
+export function socialModule(store: Store, bus: EventBus, log: Logger, now: () => Date = () => new Date()): ServerModule {
+  const listings = new Directory(store.directory);
+  const services: SocialServices = { items: new GroupItems(store.pool, listings), listings, directory: store.directory, now };
+  const events = new SocialEvents(store.pool, bus, log, now);
+  return {
+    name: 'social',
+    routes: [...itemKinds.flatMap((kind) => itemRoutes(kind, services)), ...memberRoutes(services), ...directoryRoutes(services)],
+    reactions: [directoryPublishing(store.directory, now), events.reaction()],
+    start: () => events.start(),
+    stop: () => events.stop(),
+  };
+}
