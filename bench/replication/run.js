@@ -16,9 +16,12 @@
 //   Each measurement runs RUNS (default 3) times, Mutual and plain interleaved (the order
 //   alternates per run), always into fresh databases on both sides; one untimed warm-up pull
 //   and push of DOCS documents per server comes first. The table shows the median: docs/s
-//   counts the DOCS offers (Mutual's group also holds its rules design document, settings and
-//   the member's membership document, which a pull carries on top) divided by the wall time
-//   of the replicate() call. Below it: the server process's CPU time (user + system, all
+//   counts the DOCS offers (Mutual's group also holds its rules design document, settings,
+//   the member's membership document and whatever else the server writes into a new group,
+//   which a pull carries on top) divided by the wall time of the replicate() call. Before each
+//   timed call the script waits until the server process is idle, so background work left by
+//   the set-up (e.g. Mutual's change reactions over the seeded documents) is not timed; work
+//   a server does in the background *because of* the replication being timed is. Below it: the server process's CPU time (user + system, all
 //   threads, from /proc) during replicate(), which the client's own share of the wall time
 //   does not hide.
 //   Targets: Mutual/plain >= 0.95 for pull, >= 0.8 for push.
@@ -204,6 +207,23 @@ async function startPlain({ cpuProfDir } = {}) {
   };
 }
 
+/**
+ * Waits until the server process is idle (under 4% of a CPU over half a second, at most 60 s),
+ * so that work a set-up step left running in the background (Mutual's change reactions over
+ * the seeded documents, LevelDB compactions) is not charged to the measurement that follows.
+ */
+async function settle(server) {
+  const deadline = Date.now() + 60_000;
+  let before = cpuMsOf(server.child.pid);
+  if (Number.isNaN(before)) return; // no /proc: nothing to watch
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = cpuMsOf(server.child.pid);
+    if (now - before <= 20 || Date.now() > deadline) return;
+    before = now;
+  }
+}
+
 // ---------------------------------------------------------------- documents and databases
 
 /** `count` offers that pass the group rules for `MEMBER` (the same for both servers). */
@@ -279,6 +299,7 @@ async function measurePull(server, count, batchSize) {
   await seedServer(db, makeDocs(count));
   const local = await freshLocal();
   try {
+    await settle(server);
     const window = { fromUs: nowUs() };
     const cpuBefore = cpuMsOf(server.child.pid);
     const start = performance.now();
@@ -301,6 +322,7 @@ async function measurePush(server, count, batchSize) {
     for (let start = 0; start < docs.length; start += 1_000) await local.db.bulkDocs(docs.slice(start, start + 1_000));
     const db = await server.freshDb();
     const before = await docCount(db);
+    await settle(server);
     const window = { fromUs: nowUs() };
     const cpuBefore = cpuMsOf(server.child.pid);
     const start = performance.now();
@@ -312,7 +334,12 @@ async function measurePush(server, count, batchSize) {
       throw new Error(`${server.label} push incomplete: ${JSON.stringify({ ...result, errors: result.errors?.slice(0, 3) })}`);
     const after = await docCount(db);
     if (after - before !== count) throw new Error(`${server.label} push: the server holds ${after - before} new documents, not ${count}`);
-    return { ms, cpuMs, written: result.docs_written, window };
+    // What the server still does after the push is acknowledged (background reactions to it).
+    const tailStart = performance.now();
+    const tailCpuBefore = cpuMsOf(server.child.pid);
+    await settle(server);
+    const tail = { ms: Math.max(0, performance.now() - tailStart - 500), cpuMs: cpuMsOf(server.child.pid) - tailCpuBefore };
+    return { ms, cpuMs, written: result.docs_written, window, tail };
   } finally {
     await local.dispose();
   }
@@ -364,6 +391,11 @@ function printRuns(results) {
       const runs = results[scenario.key][label];
       console.log(`  ${scenario.label.padEnd(22)} ${label.padEnd(6)} ${runs.map((r) => `${r.ms.toFixed(0)} ms (${r.written}; ${r.cpuMs.toFixed(0)})`).join(', ')}`);
     }
+  }
+  console.log('\nafter each push: how long the server stayed busy once replicate() had returned, in 0.5 s steps (its CPU ms then):');
+  for (const label of ['Mutual', 'plain']) {
+    const runs = results['push-100'][label];
+    console.log(`  ${label.padEnd(6)} ${runs.map((r) => `${r.tail.ms.toFixed(0)} ms (${r.tail.cpuMs.toFixed(0)})`).join(', ')}`);
   }
 }
 

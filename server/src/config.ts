@@ -23,6 +23,16 @@ export const configSchema = z.object({
   MUTUAL_MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   /** Databases kept open at once (CouchDB's max_dbs_open); LevelDB holds ~4 files each. */
   MUTUAL_MAX_OPEN_DATABASES: z.coerce.number().int().min(4).default(500),
+  /** Events kept for WebSocket clients to resume from. */
+  MUTUAL_EVENT_LOG_SIZE: z.coerce.number().int().min(10).default(10_000),
+  /** How often live WebSocket clients are pinged; one that misses a ping is dropped. */
+  MUTUAL_WS_HEARTBEAT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** First webhook retry delay, doubled after each failure. */
+  MUTUAL_WEBHOOK_RETRY_MS: z.coerce.number().int().min(1).default(1000),
+  /** Attempts per webhook delivery before the subscription is disabled. */
+  MUTUAL_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  /** The contact push services see in VAPID signatures. */
+  MUTUAL_VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/).default('mailto:operator@mutual.invalid'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

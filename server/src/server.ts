@@ -8,6 +8,8 @@ import { loadDevIssuer } from './core/auth/dev-issuer.js';
 import { devTokenVerifier, oidcTokenVerifier, type TokenVerifier } from './core/auth/token-verifier.js';
 import { couchFace } from './core/couch/couch-face.js';
 import { EventBus } from './core/event-bus.js';
+import { loadServerKey } from './core/auth/server-key.js';
+import type { JWK } from 'jose';
 import { couchErrors, restErrors } from './core/http/error-handlers.js';
 import type { Logger } from './core/logger.js';
 import { openStore } from './core/store/open-store.js';
@@ -33,15 +35,17 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const memberships = await MembershipIndex.load(await store.pool.pin(MEMBERSHIPS_DB));
   const audience = config.OIDC_AUDIENCE ?? DEFAULT_AUDIENCE;
 
+  const serverKey = await loadServerKey(config.dataDir);
+  // The server's own key (webhook signatures), and in development the dev issuer's.
+  const jwks: { keys: JWK[] } = { keys: [serverKey.publicJwk] };
   let verify: TokenVerifier;
-  let jwks: object | undefined;
   if (config.OIDC_ISSUER) {
     verify = oidcTokenVerifier(config.OIDC_ISSUER, audience);
     log.info({ issuer: config.OIDC_ISSUER, audience }, 'auth: tokens from the OpenID Provider');
   } else {
     const devIssuer = await loadDevIssuer(config.dataDir);
     verify = devTokenVerifier(devIssuer, audience);
-    jwks = devIssuer.jwks;
+    jwks.keys.push(...devIssuer.jwks.keys);
     log.warn({ issuer: devIssuer.issuer, audience }, 'auth: DEVELOPMENT issuer (tokens from `mutual token <sub>`); set OIDC_ISSUER in production');
   }
 
@@ -49,14 +53,21 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   app.disable('x-powered-by');
   app.get('/health', (_req, res, next) => {
     store.directory.info().then(
-      () => res.json({ status: 'ok', version, openDatabases: store.pool.size }),
+      () => res.json({ status: 'ok', version, databases: store.pool.size }),
       () => next(errors.serviceUnavailable()),
     );
   });
-  app.get('/.well-known/jwks.json', (_req, res, next) => (jwks ? res.json(jwks) : next()));
+  app.get('/.well-known/jwks.json', (_req, res) => res.json(jwks));
 
   const bus = new EventBus(log);
-  const modules = serverModules(store, memberships, log, bus);
+  const identity = {
+    userOf: async (token: string) => {
+      const { sub } = await verify(token);
+      return { name: sub, roles: memberships.rolesOf(sub) };
+    },
+    rolesOf: (sub: string) => memberships.rolesOf(sub),
+  };
+  const modules = await serverModules({ store, memberships, bus, identity, serverKey, config, log });
   for (const module of modules) module.reactions.forEach((reaction) => store.reactions.register(reaction));
 
   const openRequests = new OpenRequests();
@@ -89,6 +100,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   app.use(restErrors(log));
 
   const server = await listen(app, config.PORT, config.HOST);
+  server.on('upgrade', (req, socket, head) => {
+    if (!modules.some((module) => module.upgrade?.(req, socket, head))) socket.destroy();
+  });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   log.info({ url, dataDir: config.dataDir, version }, 'Mutual is listening');
@@ -102,11 +116,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     url,
     app,
     async close() {
+      for (const module of modules) module.stop?.();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      for (const module of modules) module.stop?.();
       await store.reactions.stop();
       await catchingUp;
       await store.pool.closeAll();

@@ -15,3 +15,5 @@ export * from './accounting/documents.js';
 export * from './accounting/api.js';
 export * from './accounting/decide-transfer.js';
 export * from './accounting/transfer-state.js';
+export * from './notifications/events.js';
+export * from './notifications/api.js';

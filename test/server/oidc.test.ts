@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
@@ -126,10 +128,14 @@ describe('Mutual in OIDC mode', () => {
     await expectUnauthorizedOnBothFaces(await server.token(CLIENT.id));
   });
 
-  it('(e) serves no dev issuer JWKS (404)', async () => {
+  it('(e) serves only the server’s own signing key in its JWKS: no dev issuer', async () => {
     const jwks = await request(`${server.url}/.well-known/jwks.json`);
-    expect(jwks.status).toBe(404);
-    expect(jwks.body.error.code).toBe('NotFound');
+    expect(jwks.status).toBe(200);
+    expect(jwks.body.keys).toHaveLength(1);
+    expect(jwks.body.keys[0].d).toBeUndefined();
+    // The harness made a dev key in the data folder (for server.token): the server does not serve it.
+    const devKey = JSON.parse(await readFile(path.join(server.dataDir, 'dev-issuer-key.json'), 'utf8'));
+    expect(jwks.body.keys[0].kid).not.toBe(devKey.kid);
   });
 
   it('still accepts the provider token after the refusals (no poisoned key cache)', async () => {

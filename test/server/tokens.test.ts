@@ -34,7 +34,7 @@ beforeAll(async () => {
   devKey = (await importJWK(privateJwk, 'ES256')) as CryptoKey;
   const jwks = await request(`${server.url}/.well-known/jwks.json`);
   expect(jwks.status).toBe(200);
-  devPublicJwk = jwks.body.keys[0];
+  devPublicJwk = jwks.body.keys.find((key: JWK) => key.kid === privateJwk.kid);
   expect(devPublicJwk.kid).toBe(privateJwk.kid);
   otherKey = (await generateKeyPair('ES256')).privateKey;
 });

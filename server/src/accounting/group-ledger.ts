@@ -13,6 +13,12 @@ export type StoredCurrency = CurrencyDocument & { _id: string; _rev?: string };
 
 export const CURRENCY_ID = documentId('currency', 'group');
 
+/** An outcome with the intent it answers. */
+export interface Decided {
+  outcome: StoredLedger;
+  transfer: StoredTransfer;
+}
+
 const BALANCE_REASONS = new Set(['InsufficientBalance', 'MaximumBalanceExceeded']);
 
 /** A payment request nobody answers is rejected as Expired after this long. */
@@ -40,12 +46,16 @@ export class GroupLedger {
   private readonly members = new Map<string, string>(); // member doc id → user
   private readonly memberUsers = new Set<string>();
   private readonly decided = new Set<string>();
+  /** Waiting requests whose payer was told (TransferPending) by this process. */
+  private readonly told = new Set<string>();
   /** Requests that wait for their payer. */
   readonly waiting = new Map<string, StoredTransfer>();
   private readonly accepted = new Map<string, string>(); // transfer id → author of the accept
   private readonly cancelled = new Map<string, string>(); // transfer id → author of the cancel
   private sequence = 0;
-  private outcomes: StoredLedger[] = [];
+  private outcomes: Decided[] = [];
+  /** Requests that started waiting since the last flush (their payers are told). */
+  private newlyWaiting: StoredTransfer[] = [];
   private readonly dirty = new Set<string>();
   private currencyDirty = false;
 
@@ -140,17 +150,19 @@ export class GroupLedger {
     return account;
   }
 
-  /** The documents to write for what changed since the last flush, and the outcomes among them. */
-  flush(): { docs: object[]; outcomes: StoredLedger[] } {
+  /** The documents to write for what changed since the last flush, what was decided, and what started waiting. */
+  flush(): { docs: object[]; decided: Decided[]; waiting: StoredTransfer[] } {
     const now = new Date().toISOString();
-    const outcomes = this.outcomes;
+    const decided = this.outcomes;
+    const waiting = this.newlyWaiting.filter((transfer) => this.waiting.has(transferIdOf(transfer._id)));
     const accounts = [...this.dirty].map((code) => ({ ...this.accounts.get(code)!, updatedAt: now }));
-    const docs: object[] = [...outcomes, ...accounts];
+    const docs: object[] = [...decided.map((d) => d.outcome), ...accounts];
     if (this.currencyDirty && this.currency) docs.push(this.currency);
     this.outcomes = [];
+    this.newlyWaiting = [];
     this.dirty.clear();
     this.currencyDirty = false;
-    return { docs, outcomes };
+    return { docs, decided, waiting };
   }
 
   /** After a flush was written: the revisions to write on top of next time. */
@@ -179,7 +191,11 @@ export class GroupLedger {
       && !acceptsWithoutAsking(payer, transfer.payee, transfer.createdAt, now)) {
       // A request that could never commit is answered at once; the others wait for the payer,
       // whose balance may have changed by then.
-      if (decision.status === 'committed' || BALANCE_REASONS.has(decision.reason)) return;
+      if (decision.status === 'committed' || BALANCE_REASONS.has(decision.reason)) {
+        if (!this.told.has(id)) this.newlyWaiting.push(transfer);
+        this.told.add(id);
+        return;
+      }
     }
     this.record(transfer, decision);
   }
@@ -203,15 +219,16 @@ export class GroupLedger {
       _id: documentId('ledger', id), type: 'ledger' as const, ...serverStamp(),
       transfer: id, payer: transfer.payer, payee: transfer.payee, amount: transfer.amount,
     };
+    this.told.delete(id);
     if (decision.status === 'rejected') {
-      this.outcomes.push({ ...base, status: 'rejected', reason: decision.reason });
+      this.outcomes.push({ outcome: { ...base, status: 'rejected', reason: decision.reason }, transfer });
       return;
     }
     this.sequence += 1;
     this.accounts.get(transfer.payer)!.balance = decision.balances.payer;
     this.accounts.get(transfer.payee)!.balance = decision.balances.payee;
     this.dirty.add(transfer.payer).add(transfer.payee);
-    this.outcomes.push({ ...base, status: 'committed', sequence: this.sequence, balances: decision.balances });
+    this.outcomes.push({ outcome: { ...base, status: 'committed', sequence: this.sequence, balances: decision.balances }, transfer });
   }
 
   private createCurrency(): void {

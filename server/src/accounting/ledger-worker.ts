@@ -1,10 +1,13 @@
-import { errors, placeOfDatabase, serverUserContext } from '@mutual/schema';
+import { errors, groupDatabaseName, placeOfDatabase, serverUserContext, type Transfer } from '@mutual/schema';
 import type { KeyedQueue } from '../core/keyed-queue.js';
 import type { Logger } from '../core/logger.js';
 import type { Change, Reaction } from '../core/store/change-reactions.js';
 import type { DatabasePool } from '../core/store/database-pool.js';
 import type { Database } from '../core/store/pouchdb.js';
-import { GroupLedger } from './group-ledger.js';
+import type { EventBus } from '../core/event-bus.js';
+import './events.js';
+import { GroupLedger, type StoredTransfer } from './group-ledger.js';
+import { transferView } from './transfer-views.js';
 import type { OutcomeWaiters } from './outcome-waiters.js';
 
 /** How often waiting payment requests are looked at again (acceptPaymentsAfter, expiry). */
@@ -24,6 +27,7 @@ export class LedgerWorker {
     private readonly pool: DatabasePool,
     private readonly locks: KeyedQueue,
     private readonly waiters: OutcomeWaiters,
+    private readonly bus: EventBus,
     private readonly log: Logger,
   ) {}
 
@@ -46,7 +50,7 @@ export class LedgerWorker {
 
   /** Runs work on a group's ledger under its lock, writing what it changed. */
   async withLedger<T>(code: string, work: (ledger: GroupLedger) => T): Promise<T> {
-    const dbName = `group-${code}`;
+    const dbName = groupDatabaseName(code);
     return this.locks.run(dbName, () => this.pool.with(dbName, async (db) => {
       const ledger = await this.ledgerOf(code, db);
       const result = work(ledger);
@@ -56,7 +60,8 @@ export class LedgerWorker {
   }
 
   private apply(dbName: string, db: Database, changes: Change[]): Promise<void> {
-    const code = placeOfDatabase(dbName)?.kind === 'group' ? dbName.slice('group-'.length) : '';
+    const place = placeOfDatabase(dbName);
+    const code = place?.kind === 'group' ? place.code : '';
     return this.locks.run(dbName, async () => {
       const ledger = await this.ledgerOf(code, db);
       const now = Date.now();
@@ -80,16 +85,31 @@ export class LedgerWorker {
   }
 
   private async write(ledger: GroupLedger, db: Database): Promise<void> {
-    const { docs, outcomes } = ledger.flush();
-    if (docs.length === 0) return;
-    const rows = await db.bulkDocs(docs as never, { userCtx: serverUserContext } as never);
-    const failed = rows.find((row) => 'error' in row && row.error);
-    if (failed) {
-      // Memory ran ahead of the disk: forget it, the next run rebuilds from the documents.
-      this.ledgers.delete(ledger.code);
-      throw errors.internal(`the ledger could not write: ${JSON.stringify(failed)}`);
+    const { docs, decided, waiting } = ledger.flush();
+    if (docs.length > 0) {
+      const rows = await db.bulkDocs(docs as never, { userCtx: serverUserContext } as never);
+      const failed = rows.find((row) => 'error' in row && row.error);
+      if (failed) {
+        // Memory ran ahead of the disk: forget it, the next run rebuilds from the documents.
+        this.ledgers.delete(ledger.code);
+        throw errors.internal(`the ledger could not write: ${JSON.stringify(failed)}`);
+      }
+      ledger.written(new Map(rows.map((row) => [row.id as string, (row as { rev: string }).rev])));
     }
-    ledger.written(new Map(rows.map((row) => [row.id as string, (row as { rev: string }).rev])));
-    this.waiters.decided(ledger.code, outcomes);
+    this.waiters.decided(ledger.code, decided);
+    const ownersOf = (transfer: StoredTransfer) =>
+      [transfer.payer, transfer.payee].flatMap((code) => ledger.accounts.get(code)?.owner ?? []);
+    for (const { outcome, transfer } of decided) {
+      const name = outcome.status === 'committed' ? 'TransferCommitted' : 'TransferRejected';
+      this.emit(name, ledger.code, outcome._id, transferView(transfer, outcome), ownersOf(transfer));
+    }
+    for (const transfer of waiting) {
+      const payer = ledger.accounts.get(transfer.payer)?.owner;
+      if (payer) this.emit('TransferPending', ledger.code, `pending:${transfer._id}`, transferView(transfer, undefined), [payer]);
+    }
+  }
+
+  private emit(name: 'TransferCommitted' | 'TransferRejected' | 'TransferPending', group: string, id: string, data: Transfer, users: string[]) {
+    this.bus.emit({ id, name, group, time: new Date().toISOString(), data, users });
   }
 }

@@ -1,4 +1,5 @@
 import { groupDatabaseName, errors } from '@mutual/schema';
+import type { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { ServerModule } from '../core/module.js';
 import { KeyedQueue } from '../core/keyed-queue.js';
@@ -12,9 +13,9 @@ import { transferRoutes } from './routes/transfer-routes.js';
 import type { AccountingServices } from './services.js';
 
 /** Accounting: currency, accounts, transfers and the ledger worker (Komunitin's accounting API). */
-export function accountingModule(store: Store, log: Logger): ServerModule {
+export function accountingModule(store: Store, log: Logger, bus: EventBus): ServerModule {
   const waiters = new OutcomeWaiters();
-  const worker = new LedgerWorker(store.pool, new KeyedQueue(), waiters, log);
+  const worker = new LedgerWorker(store.pool, new KeyedQueue(), waiters, bus, log);
   const services: AccountingServices = {
     pool: store.pool,
     worker,

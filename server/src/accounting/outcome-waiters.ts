@@ -1,4 +1,4 @@
-import type { StoredLedger } from './group-ledger.js';
+import type { Decided, StoredLedger } from './group-ledger.js';
 
 /** REST callers waiting a moment for the outcome of the transfers they just wrote. */
 export class OutcomeWaiters {
@@ -21,8 +21,8 @@ export class OutcomeWaiters {
     });
   }
 
-  decided(group: string, outcomes: StoredLedger[]): void {
-    for (const outcome of outcomes) {
+  decided(group: string, decided: Decided[]): void {
+    for (const { outcome } of decided) {
       for (const resolve of this.waiting.get(`${group}/${outcome.transfer}`) ?? []) resolve(outcome);
     }
   }

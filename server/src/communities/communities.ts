@@ -1,7 +1,9 @@
 import {
   documentId, errors, groupDatabaseName, type Community, type CreateCommunityBody, type UpdateCommunityBody,
 } from '@mutual/schema';
+import type { EventBus } from '../core/event-bus.js';
 import type { DatabasePool } from '../core/store/database-pool.js';
+import { emitCommunityEvent } from './events.js';
 import { communityOf, type Directory, type Listing, listingId } from './directory.js';
 import type { Memberships } from './memberships.js';
 import type { Registrations } from './registrations.js';
@@ -25,6 +27,7 @@ export class Communities {
     private readonly registrations: Registrations,
     private readonly ensureRulesDatabase: (name: string) => Promise<void>,
     private readonly allDbs: () => Promise<string[]>,
+    private readonly bus: EventBus,
   ) {}
 
   /** A community still served, or 404. */
@@ -86,7 +89,9 @@ export class Communities {
       await writeAsServer(db, [{ ...settings, ...fields, communityType, updatedAt: new Date().toISOString() }]);
     });
     await this.directory.save({ ...listing, ...fields, communityType });
-    return this.get(code);
+    const community = await this.get(code);
+    emitCommunityEvent(this.bus, 'CommunityChanged', code, community);
+    return community;
   }
 
   /** Deletes a community for its users: pending registrations declined, the database kept on disk. */
@@ -95,6 +100,8 @@ export class Communities {
     this.requireManager(code, actor);
     await this.registrations.declineAll(code);
     await this.directory.save({ ...listing, archived: true });
+    // Told while its members are still members: afterwards nobody may hear of the group.
+    emitCommunityEvent(this.bus, 'CommunityDeleted', code, { code });
     await this.memberships.forgetGroup(code);
   }
 

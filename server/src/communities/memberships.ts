@@ -1,7 +1,9 @@
 import { errors, groupDatabaseName, type MemberDocument, type Role } from '@mutual/schema';
 import { userKey } from '../core/auth/user-key.js';
 import type { DatabasePool } from '../core/store/database-pool.js';
+import type { EventBus } from '../core/event-bus.js';
 import type { Directory } from './directory.js';
+import { emitCommunityEvent } from './events.js';
 import type { MembershipIndex } from './membership-index.js';
 import { serverStamp, writeAsServer } from './write-as-server.js';
 
@@ -21,6 +23,7 @@ export class Memberships {
     private readonly pool: DatabasePool,
     private readonly index: MembershipIndex,
     private readonly directory: Directory,
+    private readonly bus: EventBus,
   ) {}
 
   roleOf(user: string, code: string): Role | undefined {
@@ -40,6 +43,8 @@ export class Memberships {
 
   /** Adds a member, or changes a member's role. */
   async set(code: string, user: string, role: Role): Promise<void> {
+    const before = this.roleOf(user, code);
+    if (before === role) return;
     await this.pool.with(groupDatabaseName(code), async (db) => {
       const _id = memberDocId(user);
       const current = (await db.get(_id).catch(() => undefined)) as Member | undefined;
@@ -51,6 +56,8 @@ export class Memberships {
     });
     await this.index.set(code, user, role);
     await this.refreshListing(code);
+    if (before === undefined) emitCommunityEvent(this.bus, 'MemberJoined', code, { userId: user, role }, [user]);
+    else emitCommunityEvent(this.bus, 'RoleChanged', code, { userId: user, role }, [user]);
   }
 
   async remove(code: string, user: string): Promise<void> {
@@ -61,6 +68,7 @@ export class Memberships {
     });
     await this.index.remove(code, user);
     await this.refreshListing(code);
+    emitCommunityEvent(this.bus, 'MemberRemoved', code, { userId: user }, [user]);
   }
 
   /** Ends every membership of an archived group in the index; its documents stay as they were. */

@@ -1,3 +1,4 @@
+import type { EventBus } from '../core/event-bus.js';
 import type { ServerModule } from '../core/module.js';
 import { KeyedQueue } from '../core/keyed-queue.js';
 import type { Store } from '../core/store/open-store.js';
@@ -15,12 +16,12 @@ import type { CommunityServices } from './services.js';
 import { UserDatabases } from './user-databases.js';
 
 /** Communities, members, registrations and users (skoop-server's Communities API). */
-export function communitiesModule(store: Store, index: MembershipIndex): ServerModule {
+export function communitiesModule(store: Store, index: MembershipIndex, bus: EventBus): ServerModule {
   const directory = new Directory(store.directory);
-  const memberships = new Memberships(store.pool, index, directory);
+  const memberships = new Memberships(store.pool, index, directory, bus);
   const users = new UserDatabases(store.pool, store.ensureRulesDatabase);
-  const registrations = new Registrations(store.pool, memberships, users);
-  const communities = new Communities(store.pool, directory, memberships, registrations, store.ensureRulesDatabase, store.allDbs);
+  const registrations = new Registrations(store.pool, memberships, users, bus);
+  const communities = new Communities(store.pool, directory, memberships, registrations, store.ensureRulesDatabase, store.allDbs, bus);
   const services: CommunityServices = { communities, memberships, registrations, users, locks: new KeyedQueue() };
   return {
     name: 'communities',

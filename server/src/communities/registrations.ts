@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import {
   errors, groupDatabaseName, type Registration, type RegistrationAnswer, type Role,
 } from '@mutual/schema';
+import type { EventBus } from '../core/event-bus.js';
 import type { DatabasePool } from '../core/store/database-pool.js';
+import { emitCommunityEvent } from './events.js';
 import type { Listing } from './directory.js';
 import type { Memberships } from './memberships.js';
 import type { StoredRegistration, UserDatabases } from './user-databases.js';
@@ -39,6 +41,7 @@ export class Registrations {
     private readonly pool: DatabasePool,
     private readonly memberships: Memberships,
     private readonly users: UserDatabases,
+    private readonly bus: EventBus,
   ) {}
 
   /** Registers users: oneself (join or request), or others (invite). */
@@ -84,7 +87,9 @@ export class Registrations {
   /** Declines every pending registration (the community is being deleted). */
   async declineAll(code: string): Promise<void> {
     for (const doc of await this.all(code)) {
-      if (doc.status === 'pending') await this.save(code, { ...doc, status: 'declined', updatedAt: new Date().toISOString() });
+      if (doc.status !== 'pending') continue;
+      const declined = await this.save(code, { ...doc, status: 'declined', updatedAt: new Date().toISOString() });
+      emitCommunityEvent(this.bus, 'RegistrationDecided', code, declined, [doc.user]);
     }
   }
 
@@ -117,7 +122,13 @@ export class Registrations {
     else merged.status = merged.approvedByUser && merged.approvedByCommunity ? 'accepted' : 'pending';
     // Accepting makes a member; someone who is one already keeps their role.
     if (merged.status === 'accepted' && !this.memberships.roleOf(user, code)) await this.memberships.set(code, user, 'member');
-    return this.save(code, merged);
+    const saved = await this.save(code, merged);
+    if (!existing && saved.status === 'pending') {
+      if (saved.kind === 'invitation') emitCommunityEvent(this.bus, 'InvitationReceived', code, saved, [user]);
+      else emitCommunityEvent(this.bus, 'MemberRequested', code, saved, [user]);
+    }
+    if (existing && saved.status !== 'pending') emitCommunityEvent(this.bus, 'RegistrationDecided', code, saved, [user]);
+    return saved;
   }
 
   private async save(code: string, doc: StoredRegistration): Promise<Registration> {

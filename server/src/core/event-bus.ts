@@ -22,6 +22,10 @@ export interface MutualEvent<N extends EventName = EventName> {
   /** When the server saw it (ISO datetime). */
   time: string;
   data: MutualEvents[N];
+  /** Users it concerns, who see it even if not members of the group (a payee, an invitee). */
+  users?: string[];
+  /** Only `users` see it, whatever the catalogue says of its name (a private offer). */
+  onlyUsers?: boolean;
 }
 
 export type EventListener<N extends EventName> = (event: MutualEvent<N>) => void | Promise<void>;

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ApiRoute } from './http/api-route.js';
 import type { ChangeReactions, Reaction } from './store/change-reactions.js';
 
@@ -9,6 +11,8 @@ export interface ServerModule {
   name: string;
   routes: ApiRoute[];
   reactions: Reaction[];
+  /** Takes an HTTP upgrade (WebSocket) it serves; false leaves it to others. */
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Background work (timers) that runs while the server listens. */
   start?(): void;
   stop?(): void;

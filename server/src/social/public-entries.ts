@@ -3,7 +3,6 @@ import type { Resource, StoredItem } from './kinds.js';
 
 /** What the directory publishes of a group: its public offers, needs and member cards. */
 export type PublishedKind = 'offer' | 'need' | 'member';
-export const PUBLISHED_KINDS: readonly PublishedKind[] = ['offer', 'need', 'member'];
 
 /** Attachments as a directory entry carries them: copies, or stubs of copies made before. */
 type EntryAttachments = Record<string, { content_type?: string; digest?: string; data?: unknown; stub?: boolean }>;

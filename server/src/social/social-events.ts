@@ -4,6 +4,7 @@ import { KeyedQueue } from '../core/keyed-queue.js';
 import type { Logger } from '../core/logger.js';
 import type { Change, Reaction } from '../core/store/change-reactions.js';
 import type { DatabasePool } from '../core/store/database-pool.js';
+import type { Database } from '../core/store/pouchdb.js';
 import { PUBLISHED_EVENT, socialEvent } from './events.js';
 import type { StoredItem } from './kinds.js';
 
@@ -59,9 +60,11 @@ export class SocialEvents {
       appliesTo: (dbName) => groupCodeOfDatabase(dbName) !== undefined,
       react: async (dbName, _db, changes) => {
         const group = groupCodeOfDatabase(dbName) ?? '';
-        for (const change of changes) {
-          if (PUBLISHED_EVENT[typeOfDocumentId(change.id) ?? ''] !== undefined) await this.saw(group, change);
-        }
+        const items = changes.filter((change) => PUBLISHED_EVENT[typeOfDocumentId(change.id) ?? ''] !== undefined);
+        if (items.length === 0) return;
+        await this.pool.with(SOCIAL_EVENTS_DB, async (markers) => {
+          for (const change of items) await this.saw(markers, group, change);
+        });
       },
     };
   }
@@ -92,37 +95,40 @@ export class SocialEvents {
   private async sweepDue(): Promise<void> {
     const now = this.now();
     const due = [...this.due.entries()].filter(([, entry]) => Date.parse(entry.expires) <= now.getTime());
+    if (due.length > 0) await this.pool.with(SOCIAL_EVENTS_DB, (markers) => this.expire(markers, due, now));
+  }
+
+  private async expire(markers: Database, due: [string, Due][], now: Date): Promise<void> {
     for (const [markerId, entry] of due) {
       if (this.stopped) return;
       await this.queue.run(markerId, async () => {
-        const doc = await this.pool.with(groupDatabaseName(entry.group), (db) =>
-          db.get(entry.docId).catch(() => undefined)) as StoredItem | undefined;
+        const doc = await this.pool.with(groupDatabaseName(entry.group), (db) => db.get(entry.docId).catch(absent)) as StoredItem | undefined;
         if (!doc || doc.expires !== entry.expires) {
           // Deleted or renewed since: the change feed brings (or brought) its new state.
           if (this.due.get(markerId) === entry) this.due.delete(markerId);
           return;
         }
         this.bus.emit(socialEvent('OfferExpired', entry.group, doc, now));
-        await this.mark(markerId, (marker) => ({ ...marker, expires: entry.expires, expiredFor: entry.expires }));
+        await this.mark(markers, markerId, (marker) => ({ ...marker, expires: entry.expires, expiredFor: entry.expires }));
         if (this.due.get(markerId) === entry) this.due.delete(markerId);
       });
     }
   }
 
-  private async saw(group: string, change: Change): Promise<void> {
+  private async saw(markers: Database, group: string, change: Change): Promise<void> {
     const markerId = `${group}/${change.id}`;
     await this.queue.run(markerId, async () => {
-      const marker = await this.marker(markerId);
+      const marker = await markerIn(markers, markerId);
       if (change.deleted) {
         this.due.delete(markerId);
-        if (marker) await this.write({ _id: markerId, _rev: marker._rev, _deleted: true } as Marker);
+        if (marker) await write(markers, { _id: markerId, _rev: marker._rev, _deleted: true } as Marker);
         return;
       }
       const doc = change.doc as StoredItem | undefined;
       if (!doc) return;
       if (!marker) this.bus.emit(socialEvent(PUBLISHED_EVENT[doc.type]!, group, doc, this.now()));
       const expires = doc.type === 'offer' && typeof doc.expires === 'string' ? doc.expires : undefined;
-      if (!marker || marker.expires !== expires) await this.mark(markerId, (current) => ({ ...current, expires }));
+      if (!marker || marker.expires !== expires) await this.mark(markers, markerId, (current) => ({ ...current, expires }));
       if (expires !== undefined && marker?.expiredFor !== expires) this.due.set(markerId, { group, docId: doc._id, expires });
       else this.due.delete(markerId);
     });
@@ -138,18 +144,23 @@ export class SocialEvents {
     }
   }
 
-  private async marker(markerId: string): Promise<Marker | undefined> {
-    return this.pool.with(SOCIAL_EVENTS_DB, (db) => db.get(markerId).catch(() => undefined)) as Promise<Marker | undefined>;
-  }
-
-  private async mark(markerId: string, change: (marker: Marker) => Marker): Promise<void> {
-    const current = (await this.marker(markerId)) ?? { _id: markerId };
-    const next = change(current);
+  private async mark(markers: Database, markerId: string, change: (marker: Marker) => Marker): Promise<void> {
+    const next = change((await markerIn(markers, markerId)) ?? { _id: markerId });
     if (next.expires === undefined) delete next.expires;
-    await this.write(next);
+    await write(markers, next);
   }
+}
 
-  private async write(marker: Marker): Promise<void> {
-    await this.pool.with(SOCIAL_EVENTS_DB, (db) => db.put(marker as never, { userCtx: serverUserContext } as never));
-  }
+function markerIn(markers: Database, markerId: string): Promise<Marker | undefined> {
+  return markers.get(markerId).catch(absent) as Promise<Marker | undefined>;
+}
+
+async function write(markers: Database, marker: Marker): Promise<void> {
+  await markers.put(marker as never, { userCtx: serverUserContext } as never);
+}
+
+/** A document that is not there (404) is undefined; any other failure stays one. */
+function absent(error: unknown): undefined {
+  if ((error as { status?: number }).status === 404) return undefined;
+  throw error;
 }

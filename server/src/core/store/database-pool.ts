@@ -2,7 +2,8 @@ import type { Logger } from '../logger.js';
 import type { Database, PouchDBConstructor } from './pouchdb.js';
 
 /**
- * The open databases of the process, bounded like CouchDB's `max_dbs_open`: LevelDB keeps
+ * The open databases of the process, bounded like CouchDB's `max_dbs_open` (the server's own
+ * pinned databases aside): LevelDB keeps
  * about four files open per database and express-pouchdb never closes one. Installed as
  * express-pouchdb's database cache (a Map-like `__dbCacheMap`), so both see one instance per
  * name. A database is closed only when nothing holds a lease on it (requests in flight, open
@@ -57,8 +58,14 @@ export class DatabasePool {
     }
   }
 
-  get size(): number {
-    return this.open.size;
+  /** Databases open now, and how many of them are pinned (the server's own, never closed). */
+  get size(): { open: number; pinned: number } {
+    return { open: this.open.size, pinned: this.pinned.size };
+  }
+
+  /** The databases that count against the bound: all but the pinned. */
+  private get closable(): number {
+    return this.open.size - this.pinned.size;
   }
 
   // The Map-like face express-pouchdb uses.
@@ -103,9 +110,9 @@ export class DatabasePool {
   }
 
   private evict(keep?: string): void {
-    if (this.open.size <= this.maxOpen) return;
+    if (this.closable <= this.maxOpen) return;
     for (const [name, db] of this.open) {
-      if (this.open.size <= this.maxOpen) break;
+      if (this.closable <= this.maxOpen) break;
       if (name === keep || this.pinned.has(name) || this.leases.has(name)) continue;
       this.open.delete(name);
       const closed = db

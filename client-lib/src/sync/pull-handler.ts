@@ -1,0 +1,67 @@
+import type { ReplicationPullHandler, WithDeleted } from 'rxdb';
+import type { LocalCollection } from '../database.js';
+import { MutualClientError } from '../errors.js';
+import type { Connection } from '../http/connection.js';
+import { selectorOf, type CollectionName } from '../schema/collection-layout.js';
+import type { LocalData } from '../schema/local-document.js';
+import { changesToLocal } from './changes-to-local.js';
+import { fetchChanges } from './couch-api.js';
+import type { ScanFloors } from './scan-floors.js';
+
+/**
+ * How far a collection has pulled each database: `{ "group-bakers": 812, "user-…": 40 }`.
+ * Partial checkpoints are stacked by RxDB (a newer one overrides only the databases it names),
+ * so a live change of one group moves only that group's sequence.
+ */
+export type PullCheckpoint = Record<string, number>;
+
+export interface PullContext {
+  connection: Connection;
+  collection: LocalCollection;
+  name: CollectionName;
+  floors: ScanFloors;
+  /** The databases this collection replicates now. */
+  databases(): string[];
+  /** The server refuses to let us read a database (not a member any more, or it is gone). */
+  refused(dbName: string, reason: string): void;
+}
+
+/**
+ * Pulls a collection's documents from every database it replicates, oldest change first,
+ * with the server filtering by `_id` range, until a batch is full or every database is
+ * exhausted. A database that refuses is skipped (and reported), not retried in a loop.
+ */
+export function pullHandler(context: PullContext): ReplicationPullHandler<LocalData, PullCheckpoint> {
+  const selector = selectorOf(context.name);
+  return async (checkpoint, batchSize) => {
+    const documents: WithDeleted<LocalData>[] = [];
+    const reached: PullCheckpoint = {};
+    for (const dbName of context.databases()) {
+      let since = Math.max(checkpoint?.[dbName] ?? 0, await context.floors.get(context.name, dbName));
+      let pulledHere = 0;
+      for (;;) {
+        let page;
+        try {
+          page = await context.connection.persistently(() => fetchChanges(context.connection, dbName, { since, limit: batchSize, selector }));
+        } catch (error) {
+          if (error instanceof MutualClientError && (error.code === 'Forbidden' || error.code === 'NotFound')) {
+            context.refused(dbName, error.message);
+            break;
+          }
+          throw error;
+        }
+        const local = await changesToLocal(context.collection, dbName, page.results);
+        documents.push(...local);
+        pulledHere += local.length;
+        since = page.last_seq;
+        reached[dbName] = since;
+        if (page.results.length < batchSize) {
+          if (pulledHere === 0) await context.floors.raise(context.name, dbName, since);
+          break;
+        }
+        if (documents.length >= batchSize) return { documents, checkpoint: reached };
+      }
+    }
+    return { documents, checkpoint: reached };
+  };
+}
