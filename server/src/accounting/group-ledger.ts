@@ -4,7 +4,7 @@ import {
 } from '@mutual/schema';
 import type { Database } from '../core/store/pouchdb.js';
 import { defaultCurrency } from './currency-defaults.js';
-import { serverStamp } from '../communities/write-as-server.js';
+import { serverStamp } from '../core/store/write-as-server.js';
 
 export type StoredTransfer = TransferDocument & { _id: string };
 export type StoredLedger = LedgerDocument & { _id: string };

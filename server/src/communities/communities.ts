@@ -7,7 +7,7 @@ import { emitCommunityEvent } from './events.js';
 import { communityOf, type Directory, type Listing, listingId } from './directory.js';
 import type { Memberships } from './memberships.js';
 import type { Registrations } from './registrations.js';
-import { serverStamp, writeAsServer } from './write-as-server.js';
+import { serverStamp, writeAsServer } from '../core/store/write-as-server.js';
 
 const SETTINGS_ID = documentId('settings', 'group');
 

@@ -1,6 +1,6 @@
 import { documentId, type Community, type CommunityType } from '@mutual/schema';
 import type { Database } from '../core/store/pouchdb.js';
-import { writeAsServer } from './write-as-server.js';
+import { writeAsServer } from '../core/store/write-as-server.js';
 
 /** A community's entry in the public `directory` database. */
 export interface Listing {

@@ -5,7 +5,7 @@ import type { EventBus } from '../core/event-bus.js';
 import type { Directory } from './directory.js';
 import { emitCommunityEvent } from './events.js';
 import type { MembershipIndex } from './membership-index.js';
-import { serverStamp, writeAsServer } from './write-as-server.js';
+import { serverStamp, writeAsServer } from '../core/store/write-as-server.js';
 
 export type Member = MemberDocument & { _id: string; _rev: string };
 

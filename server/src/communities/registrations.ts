@@ -8,7 +8,7 @@ import { emitCommunityEvent } from './events.js';
 import type { Listing } from './directory.js';
 import type { Memberships } from './memberships.js';
 import type { StoredRegistration, UserDatabases } from './user-databases.js';
-import { serverStamp, writeAsServer } from './write-as-server.js';
+import { serverStamp, writeAsServer } from '../core/store/write-as-server.js';
 
 const PREFIX = 'registration:';
 

@@ -4,7 +4,7 @@ import {
 } from '@mutual/schema';
 import { userKey } from '../core/auth/user-key.js';
 import type { DatabasePool } from '../core/store/database-pool.js';
-import { serverStamp, writeAsServer } from './write-as-server.js';
+import { serverStamp, writeAsServer } from '../core/store/write-as-server.js';
 
 export type StoredRegistration = RegistrationDocument & { _id: string; _rev?: string };
 type StoredProfile = ProfileDocument & { _id: string; _rev?: string };

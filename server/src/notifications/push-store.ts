@@ -5,7 +5,7 @@ import webpush from 'web-push';
 import { errors, type EventName } from '@mutual/schema';
 import { userKey } from '../core/auth/user-key.js';
 import type { Database } from '../core/store/pouchdb.js';
-import { writeAsServer } from '../communities/write-as-server.js';
+import { writeAsServer } from '../core/store/write-as-server.js';
 import type { QuietHours } from './quiet-hours.js';
 
 export const PUSH_DB = 'mutual-push';

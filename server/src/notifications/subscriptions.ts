@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { errors, type EventName } from '@mutual/schema';
 import type { Database } from '../core/store/pouchdb.js';
-import { writeAsServer } from '../communities/write-as-server.js';
+import { writeAsServer } from '../core/store/write-as-server.js';
 
 export const SUBSCRIPTIONS_DB = 'mutual-subscriptions';
 

@@ -1,7 +1,7 @@
 import { DEFAULT_ACCESS, groupCodeOfDatabase, SERVER_NAME, typeOfDocumentId } from '@mutual/schema';
 import type { Reaction } from '../core/store/change-reactions.js';
 import type { Database } from '../core/store/pouchdb.js';
-import { serverStamp, writeAsServer } from '../communities/write-as-server.js';
+import { serverStamp, writeAsServer } from '../core/store/write-as-server.js';
 import { itemIdOf, needKind, offerKind, resourceOf, type ItemKind, type StoredItem } from './kinds.js';
 import { memberCardOf, profileId, type StoredMembership } from './members.js';
 import {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  accountCodeSchema, accountSettingsSchema, amountSchema, currencyFieldsSchema, limitSchema,
+  accountCodeSchema, accountFields, accountSettingsSchema, amountSchema, currencyFieldsSchema, limitSchema,
   rejectionReasonSchema, transferIdSchema,
 } from './documents.js';
 import { groupCodeSchema } from '../communities/group-code.js';
@@ -10,17 +10,7 @@ export const currencySchema = currencyFieldsSchema.meta({ id: 'Currency' });
 export const updateCurrencyBody = currencyFieldsSchema.partial()
   .refine((body) => Object.keys(body).length > 0, 'name at least one field to change');
 
-export const accountSchema = z
-  .object({
-    code: accountCodeSchema,
-    owner: userIdSchema,
-    balance: z.number().int(),
-    creditLimit: limitSchema,
-    maximumBalance: limitSchema.optional(),
-    status: z.enum(['active', 'suspended']),
-    settings: accountSettingsSchema,
-  })
-  .meta({ id: 'Account' });
+export const accountSchema = z.object(accountFields).meta({ id: 'Account' });
 export type Account = z.infer<typeof accountSchema>;
 
 /** Managers change limits and status; an owner changes their own settings. */

@@ -39,8 +39,8 @@ export type CurrencyFields = z.infer<typeof currencyFieldsSchema>;
 /** The group's currency (`currency:group`); server-written, managers edit it through REST. */
 export const currencyDocument = defineDocumentType('currency', { writers: 'server', databases: ['group'] }, currencyFieldsSchema.shape);
 
-/** A member's account: a cache the ledger worker refreshes after each commit. */
-export const accountDocument = defineDocumentType('account', { writers: 'server', databases: ['group'] }, {
+/** What an account is, as stored and as the REST API shows it. */
+export const accountFields = {
   code: accountCodeSchema,
   owner: userIdSchema,
   balance: z.number().int(),
@@ -48,7 +48,10 @@ export const accountDocument = defineDocumentType('account', { writers: 'server'
   maximumBalance: limitSchema.optional(),
   status: z.enum(['active', 'suspended']),
   settings: accountSettingsSchema,
-});
+};
+
+/** A member's account: a cache the ledger worker refreshes after each commit. */
+export const accountDocument = defineDocumentType('account', { writers: 'server', databases: ['group'] }, accountFields);
 
 /**
  * A payment intent (`transfer:<uuid>`), written once by a client, online or not:

@@ -4,7 +4,7 @@ import {
   updateTransferBody, validateDocUpdate, communityParams, type Transfer, type UserContext,
 } from '@mutual/schema';
 import { route, type ApiRoute } from '../../core/http/api-route.js';
-import { serverStamp } from '../../communities/write-as-server.js';
+import { serverStamp } from '../../core/store/write-as-server.js';
 import { requireMember, type AccountingServices } from '../services.js';
 import { allTransfers, oneTransfer } from '../transfer-views.js';
 

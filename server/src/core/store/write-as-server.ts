@@ -1,5 +1,5 @@
 import { errors, SERVER_NAME, serverUserContext } from '@mutual/schema';
-import type { Database } from '../core/store/pouchdb.js';
+import type { Database } from './pouchdb.js';
 
 /** Writes the server's own documents through the rules; a refusal is a server bug. */
 export async function writeAsServer(db: Database, docs: object[]): Promise<void> {
