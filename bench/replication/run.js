@@ -101,8 +101,10 @@ process.on('exit', () => {
   for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL');
   if (tempRoot) rmSync(tempRoot, { recursive: true, force: true });
 });
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
+    interrupted = true;
     process.stderr.write(`\n${signal}: stopping the servers and removing temp folders\n`);
     cleanup().finally(() => process.exit(130));
   });
@@ -477,6 +479,7 @@ async function main() {
 
 main()
   .catch((error) => {
+    if (interrupted) return; // the servers were stopped under it: not a failure of its own
     process.stderr.write(`\nbenchmark failed: ${error?.stack ?? error}\n`);
     process.exitCode = 1;
   })

@@ -13,6 +13,9 @@ export interface Reaction {
   react(dbName: string, db: Database, changes: Change[]): Promise<void>;
 }
 
+/** A reaction that failed is given its changes again after this long (or at the next write). */
+const RETRY_AFTER_MS = 1000;
+
 /** Changes handed to a reaction at once. */
 const BATCH = 200;
 
@@ -23,9 +26,9 @@ interface Checkpoint {
 }
 
 /**
- * Runs each reaction over each database's change feed, one run at a time per (reaction,
- * database), resuming from a checkpoint kept in the database: a write wakes it up, a start
- * catches up on what came while the server was down.
+ * Runs the reactions over each database's change feed, one pass at a time per database,
+ * each reaction resuming from its own checkpoint kept in the database: a write wakes them up,
+ * a start catches up on what came while the server was down.
  */
 export class ChangeReactions {
   private readonly reactions: Reaction[] = [];
@@ -44,7 +47,7 @@ export class ChangeReactions {
 
   /** A database was written to: run the reactions that watch it. */
   notify(dbName: string): void {
-    for (const reaction of this.reactions) if (reaction.appliesTo(dbName)) this.schedule(reaction, dbName);
+    if (this.reactions.some((reaction) => reaction.appliesTo(dbName))) this.schedule(dbName);
   }
 
   /** Runs every reaction over every database it watches (at start). */
@@ -67,32 +70,52 @@ export class ChangeReactions {
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
   }
 
-  private schedule(reaction: Reaction, dbName: string): void {
+  private schedule(dbName: string): void {
     if (this.stopped) return;
-    const key = `${reaction.name}\n${dbName}`;
-    if (this.running.has(key)) {
-      this.again.add(key);
+    if (this.running.has(dbName)) {
+      this.again.add(dbName);
       return;
     }
-    const run = this.run(reaction, dbName)
-      .catch((error: unknown) => this.log.error({ err: error, reaction: reaction.name, db: dbName }, 'reaction failed'))
+    const run = this.run(dbName)
+      .catch((error: unknown) => this.log.error({ err: error, db: dbName }, 'reading changes for reactions failed'))
       .finally(() => {
-        this.running.delete(key);
-        if (this.again.delete(key)) this.schedule(reaction, dbName);
+        this.running.delete(dbName);
+        if (this.again.delete(dbName)) this.schedule(dbName);
       });
-    this.running.set(key, run);
+    this.running.set(dbName, run);
   }
 
-  private run(reaction: Reaction, dbName: string): Promise<void> {
+  /**
+   * One pass over a database's new changes, read once for all its reactions: each gets the
+   * changes past its own checkpoint, and a reaction that fails keeps its checkpoint (the next
+   * pass gives them again) without holding the others back.
+   */
+  private run(dbName: string): Promise<void> {
+    const reactions = this.reactions.filter((reaction) => reaction.appliesTo(dbName));
     return this.pool.with(dbName, async (db) => {
-      const checkpointId = `_local/reaction-${reaction.name}`;
-      const checkpoint = ((await db.get(checkpointId).catch(() => undefined)) as Checkpoint | undefined) ?? { _id: checkpointId, seq: 0 };
+      const checkpoints = await Promise.all(reactions.map(async (reaction) => {
+        const _id = `_local/reaction-${reaction.name}`;
+        return ((await db.get(_id).catch(() => undefined)) as Checkpoint | undefined) ?? { _id, seq: 0 };
+      }));
       for (;;) {
-        const batch = await db.changes({ since: checkpoint.seq, include_docs: true, limit: BATCH });
+        const since = Math.min(...checkpoints.map((checkpoint) => Number(checkpoint.seq)));
+        const batch = await db.changes({ since, include_docs: true, limit: BATCH });
         if (batch.results.length === 0) return;
-        await reaction.react(dbName, db, batch.results as Change[]);
-        checkpoint.seq = batch.last_seq;
-        checkpoint._rev = (await db.put(checkpoint as never)).rev;
+        await Promise.all(reactions.map(async (reaction, i) => {
+          const checkpoint = checkpoints[i]!;
+          const fresh = (batch.results as Change[]).filter((change) => Number(change.seq) > Number(checkpoint.seq));
+          try {
+            if (fresh.length > 0) await reaction.react(dbName, db, fresh);
+            checkpoint.seq = batch.last_seq;
+            checkpoint._rev = (await db.put(checkpoint as never)).rev;
+          } catch (error) {
+            this.log.error({ err: error, reaction: reaction.name, db: dbName }, 'reaction failed');
+          }
+        }));
+        if (checkpoints.some((checkpoint) => checkpoint.seq !== batch.last_seq)) {
+          setTimeout(() => this.schedule(dbName), RETRY_AFTER_MS).unref();
+          return;
+        }
       }
     });
   }
