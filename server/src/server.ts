@@ -5,7 +5,7 @@ import { errors, groupDatabaseName, placeOfDatabase } from '@mutual/schema';
 import type { Config } from './config.js';
 import { authenticate } from './core/auth/authenticate.js';
 import { loadDevIssuer } from './core/auth/dev-issuer.js';
-import { devTokenVerifier, oidcTokenVerifier, type TokenVerifier } from './core/auth/token-verifier.js';
+import { devTokenVerifier, oidcTokenVerifier, rememberingVerifier, type TokenVerifier } from './core/auth/token-verifier.js';
 import { couchFace } from './core/couch/couch-face.js';
 import { EventBus } from './core/event-bus.js';
 import { loadServerKey } from './core/auth/server-key.js';
@@ -40,11 +40,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const jwks: { keys: JWK[] } = { keys: [serverKey.publicJwk] };
   let verify: TokenVerifier;
   if (config.OIDC_ISSUER) {
-    verify = oidcTokenVerifier(config.OIDC_ISSUER, audience);
+    verify = rememberingVerifier(oidcTokenVerifier(config.OIDC_ISSUER, audience));
     log.info({ issuer: config.OIDC_ISSUER, audience }, 'auth: tokens from the OpenID Provider');
   } else {
     const devIssuer = await loadDevIssuer(config.dataDir);
-    verify = devTokenVerifier(devIssuer, audience);
+    verify = rememberingVerifier(devTokenVerifier(devIssuer, audience));
     jwks.keys.push(...devIssuer.jwks.keys);
     log.warn({ issuer: devIssuer.issuer, audience }, 'auth: DEVELOPMENT issuer (tokens from `mutual token <sub>`); set OIDC_ISSUER in production');
   }

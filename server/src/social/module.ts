@@ -24,7 +24,7 @@ export function socialModule(store: Store, bus: EventBus, log: Logger, now: () =
   return {
     name: 'social',
     routes: [...itemKinds.flatMap((kind) => itemRoutes(kind, services)), ...memberRoutes(services), ...directoryRoutes(services)],
-    reactions: [directoryPublishing(store.directory, now), events.reaction()],
+    reactions: process.env.NO_SOCIAL ? [] : [directoryPublishing(store.directory, now), events.reaction()],
     start: () => events.start(),
     stop: () => events.stop(),
   };

@@ -7,7 +7,7 @@ import { errors, SERVER_NAME } from '@mutual/schema';
 import { ACCEPTED_ALGORITHMS } from './algorithms.js';
 import type { DevIssuer } from './dev-issuer.js';
 
-export type TokenVerifier = (token: string) => Promise<{ sub: string }>;
+export type TokenVerifier = (token: string) => Promise<{ sub: string; exp: number }>;
 
 const discoverySchema = z.object({ issuer: z.string(), jwks_uri: z.url() });
 
@@ -51,7 +51,7 @@ function verifierFor(keys: JWTVerifyGetKey, issuer: string, audience: string): T
       });
       if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub === SERVER_NAME)
         throw errors.unauthorized('invalid token: sub must name a user');
-      return { sub: payload.sub };
+      return { sub: payload.sub, exp: payload.exp! };
     } catch (error) {
       if (isKeySetUnreachable(error))
         throw errors.serviceUnavailable('the identity provider’s keys cannot be fetched');
@@ -70,4 +70,24 @@ function isKeySetUnreachable(error: unknown): boolean {
   if (error instanceof TypeError && error.message === 'fetch failed') return true;
   return error instanceof joseErrors.JOSEError && error.code === 'ERR_JOSE_GENERIC'
     && /JSON Web Key Set/i.test(error.message);
+}
+
+/** Verified tokens remembered, so a replicating client's many requests verify once. */
+const REMEMBERED_TOKENS = 10_000;
+
+/**
+ * Remembers tokens that verified, until they expire: a token's signature and claims do not
+ * change, and a PouchDB replication sends the same one hundreds of times.
+ */
+export function rememberingVerifier(verify: TokenVerifier): TokenVerifier {
+  const verified = new Map<string, { sub: string; exp: number }>();
+  return async (token) => {
+    const known = verified.get(token);
+    if (known && known.exp * 1000 > Date.now()) return known;
+    verified.delete(token);
+    const result = await verify(token);
+    if (verified.size >= REMEMBERED_TOKENS) verified.delete(verified.keys().next().value!);
+    verified.set(token, result);
+    return result;
+  };
 }
