@@ -29,7 +29,7 @@ export async function notificationsModule(store: Store, bus: EventBus, identity:
   const live = new LiveEvents(events, identity, log, settings.heartbeatMs);
   const subscriptions = await Subscriptions.load(await store.pool.pin(SUBSCRIPTIONS_DB));
   const webhooks = new WebhookDelivery(subscriptions, key, identity.rolesOf, settings, log);
-  const push = new PushStore(await store.pool.pin(PUSH_DB));
+  const push = await PushStore.load(await store.pool.pin(PUSH_DB));
   const vapid = await loadVapidKeys(settings.dataDir);
   const pushDelivery = new PushDelivery(push, { subject: settings.vapidSubject, ...vapid }, log);
 

@@ -1,7 +1,7 @@
 import webpush from 'web-push';
 import type { Logger } from '../core/logger.js';
 import type { LoggedEvent } from './event-log.js';
-import type { PushStore } from './push-store.js';
+import type { PushDevice, PushStore } from './push-store.js';
 import { isQuiet } from './quiet-hours.js';
 import { delivered } from './visibility.js';
 
@@ -22,13 +22,15 @@ export class PushDelivery {
 
   async take(event: LoggedEvent): Promise<void> {
     for (const user of event.users ?? []) {
-      const settings = await this.store.settingsOf(user);
+      const devices = this.store.devicesOf(user);
+      if (devices.length === 0) continue;
+      const settings = this.store.settingsOf(user);
       if (!settings.pushEvents.includes(event.name as never) || isQuiet(settings.quietHours, new Date())) continue;
-      for (const device of await this.store.devicesOf(user)) await this.push(user, device, event);
+      for (const device of devices) await this.push(user, device, event);
     }
   }
 
-  private async push(user: string, device: Awaited<ReturnType<PushStore['devicesOf']>>[number], event: LoggedEvent): Promise<void> {
+  private async push(user: string, device: PushDevice, event: LoggedEvent): Promise<void> {
     const request = webpush.generateRequestDetails(
       { endpoint: device.endpoint, keys: device.keys },
       JSON.stringify(delivered(event)),

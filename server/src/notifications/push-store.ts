@@ -46,39 +46,60 @@ export async function loadVapidKeys(dataDir: string): Promise<{ publicKey: strin
   return JSON.parse(await readFile(file, 'utf8')) as { publicKey: string; privateKey: string };
 }
 
-/** Users' push devices and notification settings, in a server-only database. */
+/**
+ * Users' push devices and notification settings: a server-only database, mirrored in memory
+ * (the ledger tells two users per payment, and nearly none of them has a device).
+ */
 export class PushStore {
-  constructor(private readonly db: Database) {}
+  private readonly devices = new Map<string, PushDevice[]>();
+  private readonly settings = new Map<string, NotificationSettings & { _id: string; _rev?: string }>();
 
-  async devicesOf(user: string): Promise<PushDevice[]> {
-    const prefix = `device:${userKey(user)}:`;
-    const result = await this.db.allDocs({ startkey: prefix, endkey: `${prefix}\uffff`, include_docs: true });
-    return result.rows.map((row) => row.doc as unknown as PushDevice);
+  private constructor(private readonly db: Database) {}
+
+  static async load(db: Database): Promise<PushStore> {
+    const store = new PushStore(db);
+    for (const row of (await db.allDocs({ include_docs: true })).rows) {
+      const doc = row.doc as unknown as (PushDevice | NotificationSettings) & { _id: string; user: string };
+      if (doc._id.startsWith('device:')) store.remember(doc as PushDevice);
+      else store.settings.set(doc.user, doc as NotificationSettings & { _id: string });
+    }
+    return store;
+  }
+
+  devicesOf(user: string): PushDevice[] {
+    return this.devices.get(user) ?? [];
   }
 
   /** Registers a device (again: the same endpoint keeps one entry). */
   async addDevice(user: string, endpoint: string, keys: PushDevice['keys']): Promise<PushDevice> {
     const _id = `device:${userKey(user)}:${createHash('sha256').update(endpoint).digest('hex').slice(0, 32)}`;
-    const current = (await this.db.get(_id).catch(() => undefined)) as PushDevice | undefined;
+    const current = this.devicesOf(user).find((device) => device._id === _id);
     const device: PushDevice = { ...current, _id, id: current?.id ?? randomUUID(), user, endpoint, keys, createdAt: current?.createdAt ?? new Date().toISOString() };
     await writeAsServer(this.db, [device]);
+    this.remember((await this.db.get(_id)) as unknown as PushDevice);
     return device;
   }
 
   async removeDevice(user: string, id: string): Promise<void> {
-    const device = (await this.devicesOf(user)).find((d) => d.id === id);
+    const device = this.devicesOf(user).find((d) => d.id === id);
     if (!device) throw errors.notFound(`no push subscription ${id}`);
     await writeAsServer(this.db, [{ _id: device._id, _rev: device._rev, _deleted: true }]);
+    this.devices.set(user, this.devicesOf(user).filter((d) => d.id !== id));
   }
 
-  async settingsOf(user: string): Promise<NotificationSettings> {
-    const stored = (await this.db.get(`settings:${userKey(user)}`).catch(() => undefined)) as NotificationSettings | undefined;
+  settingsOf(user: string): NotificationSettings {
+    const stored = this.settings.get(user);
     return { pushEvents: stored?.pushEvents ?? DEFAULT_PUSH_EVENTS, ...(stored?.quietHours && { quietHours: stored.quietHours }) };
   }
 
   async setSettings(user: string, settings: NotificationSettings): Promise<void> {
     const _id = `settings:${userKey(user)}`;
-    const current = (await this.db.get(_id).catch(() => undefined)) as { _rev?: string } | undefined;
-    await writeAsServer(this.db, [{ _id, ...(current?._rev && { _rev: current._rev }), user, ...settings }]);
+    const rev = this.settings.get(user)?._rev;
+    await writeAsServer(this.db, [{ _id, ...(rev && { _rev: rev }), user, ...settings }]);
+    this.settings.set(user, (await this.db.get(_id)) as unknown as NotificationSettings & { _id: string });
+  }
+
+  private remember(device: PushDevice): void {
+    this.devices.set(device.user, [...this.devicesOf(device.user).filter((d) => d._id !== device._id), device]);
   }
 }

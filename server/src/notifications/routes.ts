@@ -55,7 +55,7 @@ export function notificationRoutes(subscriptions: Subscriptions, push: PushStore
       responses: { 200: { description: 'Yours', schema: z.object({ devices: z.array(pushDeviceSchema) }) } },
       handler: async ({ user }) => ({
         status: 200,
-        body: { devices: (await push.devicesOf(user.name)).map(({ id, endpoint, createdAt }) => ({ id, endpoint, createdAt })) },
+        body: { devices: push.devicesOf(user.name).map(({ id, endpoint, createdAt }) => ({ id, endpoint, createdAt })) },
       }),
     }),
     route({
@@ -72,7 +72,7 @@ export function notificationRoutes(subscriptions: Subscriptions, push: PushStore
       responses: { 200: { description: 'Settings', schema: notificationSettingsSchema }, 403: { description: 'Someone else' } },
       handler: async ({ params, user }) => {
         if (params.userId !== 'me' && params.userId !== user.name) throw errors.forbidden('you may only see your own');
-        return { status: 200, body: await push.settingsOf(user.name) };
+        return { status: 200, body: push.settingsOf(user.name) };
       },
     }),
     route({
@@ -82,7 +82,7 @@ export function notificationRoutes(subscriptions: Subscriptions, push: PushStore
       handler: async ({ params, body, user }) => {
         if (params.userId !== 'me' && params.userId !== user.name) throw errors.forbidden('you may only change your own');
         await push.setSettings(user.name, body);
-        return { status: 200, body: await push.settingsOf(user.name) };
+        return { status: 200, body: push.settingsOf(user.name) };
       },
     }),
   ];
