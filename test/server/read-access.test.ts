@@ -102,6 +102,7 @@ const adminOnly: [string, string, string, unknown?][] = [
   ['delete the rules', 'DELETE', '/db/group-{code}/_design/mutual?rev=1-x'],
   ['create an index (a design document)', 'POST', '/db/group-{code}/_index', { index: { fields: ['type'] } }],
   ['compact', 'POST', '/db/group-{code}/_compact'],
+  ['move a server checkpoint', 'PUT', '/db/group-{code}/_local/mutual-reaction-ledger', { seq: 999_999 }],
   ['a temporary view (arbitrary code)', 'POST', '/db/group-{code}/_temp_view', { map: 'function(doc){emit(doc._id)}' }],
   ['_users', 'GET', '/db/_users'],
   ['_replicator', 'GET', '/db/_replicator/_all_docs'],

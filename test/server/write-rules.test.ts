@@ -109,6 +109,16 @@ describe('the rules, over the REST-like document API (PUT)', () => {
     expect((await stored('_design/evil-0')).status).toBe(404);
   });
 
+  it('refuses a server checkpoint inside _bulk_docs, and keeps the members’ own checkpoints', async () => {
+    const response = await request(`${db}/_bulk_docs`, {
+      method: 'POST', token: bob,
+      body: { docs: [{ _id: '_local/mutual-reaction-ledger', seq: 999_999 }, { _id: '_local/bobs-replica', last_seq: 3 }] },
+    });
+    expect(response.body.map((row: any) => row.error ?? 'ok')).toEqual(['forbidden', 'ok']);
+    const checkpoint = await request(`${db}/_local/mutual-reaction-ledger`, { token: alice });
+    expect(checkpoint.body.seq).not.toBe(999_999);
+  });
+
   it('lets a member write attachments only on documents they may edit', async () => {
     const created = await put(offer('pic', 'bob'), bob);
     const asBob = await fetch(`${db}/offer:pic/photo.txt?rev=${created.body.rev}`, {

@@ -3,6 +3,7 @@ import { createLogger } from '@mutual/server';
 import { EventBus, type MutualEvent } from '@mutual/server/dist/core/event-bus.js';
 import { openStore, type Store } from '@mutual/server/dist/core/store/open-store.js';
 import { SocialEvents } from '@mutual/server/dist/social/social-events.js';
+import { socialReaction } from '@mutual/server/dist/social/social-reaction.js';
 import { tempDir } from '../support/mutual-process.js';
 import { socialDoc } from '../support/social.js';
 
@@ -34,7 +35,7 @@ async function start(dataDir: string, clock = { now: new Date('2030-01-01T00:00:
   const heard: MutualEvent[] = [];
   for (const name of ['OfferPublished', 'NeedPublished', 'OfferExpired', 'PostPublished'] as const) bus.on(name, (event) => void heard.push(event));
   events = new SocialEvents(store.pool, bus, log, () => clock.now);
-  store.reactions.register(events.reaction());
+  store.reactions.register(socialReaction([events.handle]));
   events.start(3_600_000);
   await events.sweep(); // waits for the schedule to load
   await store.reactions.catchUp([db]);
@@ -75,6 +76,13 @@ describe('social events', () => {
       data: { type: 'offer', id: 'o1', code: 'BREAD', author: 'alice', access: 'public', title: 'Offer o1' },
     });
     expect((running.heard[1]!.data as { title: string }).title).toBe('A ladder please');
+    expect(running.heard[0]!.onlyUsers).toBeUndefined();
+  });
+
+  it('addresses the event of a private item to its author only', async () => {
+    const running = await start(await tempDir());
+    await write(running, socialDoc('offer', 'draft', 'alice', { access: 'private' }));
+    expect(running.heard).toEqual([expect.objectContaining({ name: 'OfferPublished', users: ['alice'], onlyUsers: true })]);
   });
 
   it('emits OfferExpired from the sweep once an offer’s expiry passed, once per expiry, never for a deleted offer', async () => {

@@ -1,5 +1,4 @@
-import { DEFAULT_ACCESS, groupCodeOfDatabase, SERVER_NAME, typeOfDocumentId } from '@mutual/schema';
-import type { Reaction } from '../core/store/change-reactions.js';
+import { DEFAULT_ACCESS, SERVER_NAME, typeOfDocumentId } from '@mutual/schema';
 import type { Database } from '../core/store/pouchdb.js';
 import { serverStamp, writeAsServer } from '../core/store/write-as-server.js';
 import { itemIdOf, needKind, offerKind, resourceOf, type ItemKind, type StoredItem } from './kinds.js';
@@ -7,6 +6,7 @@ import { memberCardOf, profileId, type StoredMembership } from './members.js';
 import {
   entryId, imageAttachments, publicItem, publishes, type DirectoryEntry, type PublishedKind,
 } from './public-entries.js';
+import type { ChangeHandler } from './social-reaction.js';
 
 const itemKinds: Record<string, ItemKind> = { offer: offerKind, need: needKind };
 
@@ -24,11 +24,11 @@ const isPublic = (doc: StoredItem | undefined): doc is StoredItem => doc !== und
 /**
  * Publishes the `access: public` offers, needs and member cards of every group to the
  * `directory` database, and withdraws them when they become private or group-only, are
- * deleted, or their member leaves. It follows the group databases' change feeds from a
- * checkpoint, so what changed while the server was down is published when it starts, and
- * each step compares with what the directory holds: running it twice changes nothing.
+ * deleted, or their member leaves. It follows the group databases' change feeds (see
+ * social-reaction.ts), so what changed while the server was down is published when it starts,
+ * and each step compares with what the directory holds: running it twice changes nothing.
  */
-export function directoryPublishing(directory: Database, now: () => Date): Reaction {
+export function directoryPublishing(directory: Database, now: () => Date): ChangeHandler {
   async function sync(kind: PublishedKind, group: string, id: string, db: Database, source: StoredItem | undefined,
     item: DirectoryEntry['item'] | undefined): Promise<void> {
     const _id = entryId(kind, group, id);
@@ -69,18 +69,13 @@ export function directoryPublishing(directory: Database, now: () => Date): React
     await sync('member', group, key, db, published, published && membership && publicItem(memberCardOf(membership, published)));
   }
 
-  return {
-    name: 'social-directory',
-    appliesTo: (dbName) => groupCodeOfDatabase(dbName) !== undefined,
-    async react(dbName, db, changes) {
-      const group = groupCodeOfDatabase(dbName) ?? '';
-      for (const change of changes) {
-        const type = typeOfDocumentId(change.id);
-        const id = itemIdOf(change.id);
-        const kind = type === undefined ? undefined : itemKinds[type];
-        if (kind) await publishItem(group, db, kind, change.deleted ? undefined : (change.doc as StoredItem | undefined), id);
-        else if (type === 'member' || type === 'member-profile') await publishCard(group, db, id);
-      }
-    },
+  return async (group, db, changes) => {
+    for (const change of changes) {
+      const type = typeOfDocumentId(change.id);
+      const id = itemIdOf(change.id);
+      const kind = type === undefined ? undefined : itemKinds[type];
+      if (kind) await publishItem(group, db, kind, change.deleted ? undefined : (change.doc as StoredItem | undefined), id);
+      else if (type === 'member' || type === 'member-profile') await publishCard(group, db, id);
+    }
   };
 }

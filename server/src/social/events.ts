@@ -53,5 +53,7 @@ export function socialEvent(name: SocialEventName, group: string, doc: StoredIte
     ...(typeof doc.expires === 'string' && { expires: doc.expires }),
   };
   const occurrence = name === 'OfferExpired' ? `:${String(doc.expires)}` : '';
-  return { id: `${name}:${group}:${doc._id}${occurrence}`, name, group, time: time.toISOString(), data };
+  const event: MutualEvent<SocialEventName> = { id: `${name}:${group}:${doc._id}${occurrence}`, name, group, time: time.toISOString(), data };
+  // A private item is its author's alone (managers read it in the group, but hear of it only there).
+  return data.access === 'private' ? { ...event, users: [doc.author], onlyUsers: true } : event;
 }

@@ -11,6 +11,7 @@ import { itemRoutes } from './routes/item-routes.js';
 import { memberRoutes } from './routes/member-routes.js';
 import type { SocialServices } from './services.js';
 import { SocialEvents } from './social-events.js';
+import { socialReaction } from './social-reaction.js';
 
 /**
  * Social content (Komunitin's Social API): member profiles, offers, needs, posts and
@@ -24,7 +25,7 @@ export function socialModule(store: Store, bus: EventBus, log: Logger, now: () =
   return {
     name: 'social',
     routes: [...itemKinds.flatMap((kind) => itemRoutes(kind, services)), ...memberRoutes(services), ...directoryRoutes(services)],
-    reactions: process.env.NO_SOCIAL ? [] : [directoryPublishing(store.directory, now), events.reaction()],
+    reactions: [socialReaction([directoryPublishing(store.directory, now), events.handle])],
     start: () => events.start(),
     stop: () => events.stop(),
   };

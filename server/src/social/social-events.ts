@@ -1,12 +1,13 @@
-import { groupCodeOfDatabase, groupDatabaseName, serverUserContext, typeOfDocumentId } from '@mutual/schema';
+import { groupDatabaseName, serverUserContext, typeOfDocumentId } from '@mutual/schema';
 import type { EventBus } from '../core/event-bus.js';
 import { KeyedQueue } from '../core/keyed-queue.js';
 import type { Logger } from '../core/logger.js';
-import type { Change, Reaction } from '../core/store/change-reactions.js';
+import type { Change } from '../core/store/change-reactions.js';
 import type { DatabasePool } from '../core/store/database-pool.js';
 import type { Database } from '../core/store/pouchdb.js';
 import { PUBLISHED_EVENT, socialEvent } from './events.js';
 import type { StoredItem } from './kinds.js';
+import type { ChangeHandler } from './social-reaction.js';
 
 /** Server-only: what the events already told, per document (`<group>/<doc id>`). */
 export const SOCIAL_EVENTS_DB = 'mutual-social-events';
@@ -53,21 +54,14 @@ export class SocialEvents {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** The reaction that sees every committed offer, need and post of every group. */
-  reaction(): Reaction {
-    return {
-      name: 'social-events',
-      appliesTo: (dbName) => groupCodeOfDatabase(dbName) !== undefined,
-      react: async (dbName, _db, changes) => {
-        const group = groupCodeOfDatabase(dbName) ?? '';
-        const items = changes.filter((change) => PUBLISHED_EVENT[typeOfDocumentId(change.id) ?? ''] !== undefined);
-        if (items.length === 0) return;
-        await this.pool.with(SOCIAL_EVENTS_DB, async (markers) => {
-          for (const change of items) await this.saw(markers, group, change);
-        });
-      },
-    };
-  }
+  /** Hears what a group's change feed shows was committed (see social-reaction.ts). */
+  readonly handle: ChangeHandler = async (group, _db, changes) => {
+    const items = changes.filter((change) => PUBLISHED_EVENT[typeOfDocumentId(change.id) ?? ''] !== undefined);
+    if (items.length === 0) return;
+    await this.pool.with(SOCIAL_EVENTS_DB, async (markers) => {
+      for (const change of items) await this.saw(markers, group, change);
+    });
+  };
 
   /** Loads the expiry schedule, sweeps once (what expired while the server was down), then every minute. */
   start(intervalMs = EXPIRY_SWEEP_MS): void {

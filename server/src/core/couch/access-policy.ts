@@ -26,7 +26,9 @@ export function requiredAccess(method: string, rest: string[]): CouchAccess {
     case '_ensure_full_commit':
       return 'write';
     case '_local':
-      return reads ? 'read' : 'write';
+      if (reads) return 'read';
+      // The server's own checkpoints (see reserved-local.ts) are not the members' to move.
+      return second?.startsWith('mutual-') ? 'admin' : 'write';
     case '_security':
     case '_index':
       return reads ? 'read' : 'admin';

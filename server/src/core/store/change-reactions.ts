@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import { RESERVED_LOCAL_PREFIX } from './reserved-local.js';
 import type { DatabasePool } from './database-pool.js';
 import type { Database } from './pouchdb.js';
 
@@ -6,7 +7,7 @@ export type Change = PouchDB.Core.ChangesResponseChange<Record<string, unknown>>
 
 /** A feature's reaction to what arrives in some databases (intents to apply, mostly). */
 export interface Reaction {
-  /** Names the checkpoint `_local/reaction-<name>` kept in each database. */
+  /** Names the checkpoint `_local/mutual-reaction-<name>` kept in each database. */
   name: string;
   appliesTo(dbName: string): boolean;
   /** Called with changes in sequence order; a throw leaves them to the next run. */
@@ -94,7 +95,7 @@ export class ChangeReactions {
     const reactions = this.reactions.filter((reaction) => reaction.appliesTo(dbName));
     return this.pool.with(dbName, async (db) => {
       const checkpoints = await Promise.all(reactions.map(async (reaction) => {
-        const _id = `_local/reaction-${reaction.name}`;
+        const _id = `${RESERVED_LOCAL_PREFIX}reaction-${reaction.name}`;
         return ((await db.get(_id).catch(() => undefined)) as Checkpoint | undefined) ?? { _id, seq: 0 };
       }));
       for (;;) {

@@ -1,4 +1,5 @@
-import type { CouchDocument, Refusal, UserContext } from '@mutual/schema';
+import { isServer, type CouchDocument, type Refusal, type UserContext } from '@mutual/schema';
+import { isReservedLocal } from './reserved-local.js';
 import { anonymous } from '../http/request-context.js';
 import type { Database } from './pouchdb.js';
 
@@ -89,6 +90,9 @@ export function installValidation(name: string, db: Database, onWritten: (name: 
     const userCtx: UserContext = { ...(opts.userCtx ?? anonymous), db: name };
     const newEdits = opts.new_edits ?? request.new_edits ?? true;
     const refusals: (Row | undefined)[] = docs.map(() => undefined);
+    docs.forEach((doc, index) => {
+      if (isReservedLocal(String(doc._id)) && !isServer(userCtx)) refusals[index] = refusalRow(doc, { forbidden: 'this checkpoint is the server’s' });
+    });
     if (validateAll.length > 0) {
       const ids = docs.filter((doc) => !isLocal(doc) && typeof doc._id === 'string').map((doc) => doc._id);
       const current = await currentRevisions(db, ids);
