@@ -81,6 +81,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     PouchDB: store.PouchDB,
     pool: store.pool,
     openRequests,
+    exists: store.exists,
     createUserDatabase: store.ensureRulesDatabase,
     log,
     version,

@@ -21,7 +21,7 @@ export function accountingModule(store: Store, log: Logger, bus: EventBus): Serv
     worker,
     waiters,
     requireGroup: async (code) => {
-      if (!(await store.allDbs()).includes(groupDatabaseName(code))) throw errors.notFound(`no community "${code}"`);
+      if (!store.exists(groupDatabaseName(code))) throw errors.notFound(`no community "${code}"`);
     },
   };
   return {

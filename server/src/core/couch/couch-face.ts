@@ -16,6 +16,7 @@ export interface CouchFaceOptions {
   PouchDB: PouchDBConstructor & { allDbs(): Promise<string[]> };
   pool: DatabasePool;
   openRequests: OpenRequests;
+  exists(dbName: string): boolean;
   /** Creates the caller's own user database on first use. */
   createUserDatabase(dbName: string): Promise<void>;
   log: Logger;
@@ -79,7 +80,7 @@ export function couchFace(options: CouchFaceOptions): Router {
       throw errors.forbidden(`you may not ${access === 'read' ? 'read' : 'change'} ${dbName}`);
     }
     const createsDatabase = rest.length === 0 && req.method === 'PUT';
-    let exists = (await PouchDB.allDbs()).includes(dbName);
+    let exists = options.exists(dbName);
     if (!exists && !createsDatabase && placeOfDatabase(dbName)?.kind === 'user') {
       await options.createUserDatabase(dbName);
       exists = true;
@@ -98,7 +99,7 @@ export function couchFace(options: CouchFaceOptions): Router {
   router.all('/:db/_changes', asyncRoute(async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'POST') throw errors.methodNotAllowed();
     const dbName = dbNameOf(req);
-    if (!(await PouchDB.allDbs()).includes(dbName)) throw errors.notFound(`no database ${dbName}`);
+    if (!options.exists(dbName)) throw errors.notFound(`no database ${dbName}`);
     await pool.with(dbName, (db) => serveChanges(req, res, db));
   }));
 

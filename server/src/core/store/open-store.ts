@@ -20,6 +20,8 @@ export interface Store {
   rules: RulesDesignDoc;
   reactions: ChangeReactions;
   allDbs(): Promise<string[]>;
+  /** Whether a database exists: a set kept in step with PouchDB's created/destroyed events. */
+  exists(name: string): boolean;
   /** Creates a database with the rules, or upgrades its rules. */
   ensureRulesDatabase(name: string): Promise<void>;
 }
@@ -47,9 +49,15 @@ export async function openStore(dataDir: string, maxOpenDatabases: number, log: 
   }
   const groups = ruled.filter((name) => placeOfDatabase(name)?.kind === 'group').length;
   log.info({ groups, users: ruled.length - groups, upgraded, rulesHash: rules.mutual.rulesHash.slice(0, 12) }, 'database rules checked');
+  // pouchdb-all-dbs copies its whole list per call; a request needs one answer.
+  const known = new Set(await PouchDB.allDbs());
+  const normal = (name: string) => name.replace(/^_pouch_/, '');
+  PouchDB.on('created', (name: string) => known.add(normal(name)));
+  PouchDB.on('destroyed', (name: string) => known.delete(normal(name)));
   return {
     PouchDB, pool, directory, rules, reactions,
     allDbs: () => PouchDB.allDbs(),
+    exists: (name) => known.has(name),
     ensureRulesDatabase: async (name) => {
       await pool.with(name, (db) => installRules(db, rules));
     },
