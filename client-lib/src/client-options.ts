@@ -15,7 +15,7 @@ export interface MutualClientOptions {
   name?: string;
   /**
    * The collections to open (default: all ten). An app that only pays needs `accounts`,
-   * `transfers` and `ledger` (and `members`, to predict `NotMember`).
+   * `transfers` and `ledger`.
    */
   collections?: readonly CollectionName[];
   /** RxDB's dev-mode: schema, query and write checks (slower; for development and tests). */

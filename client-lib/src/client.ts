@@ -58,20 +58,34 @@ export class MutualClient {
     const groupList = new GroupList(database);
     const engine = new SyncEngine(database, connection, { collections, retryTimeMs: options.retryTimeMs ?? DEFAULT_RETRY_MS });
     const client = new MutualClient(database, connection, session, engine, groupList);
-    const codes = await groupList.load();
-    const userDatabase = session.current?.userDatabase;
-    await engine.start([
-      ...codes.map((code) => ({ dbName: groupDatabaseName(code), kind: 'group' as const })),
-      ...(userDatabase ? [{ dbName: userDatabase, kind: 'user' as const }] : []),
-    ]);
-    client.watchOutcomes();
-    await client.refreshSession();
+    try {
+      const codes = await groupList.load();
+      const userDatabase = session.current?.userDatabase;
+      await engine.start([
+        ...codes.map((code) => ({ dbName: groupDatabaseName(code), kind: 'group' as const })),
+        ...(userDatabase ? [{ dbName: userDatabase, kind: 'user' as const }] : []),
+      ]);
+      client.watchOutcomes();
+      await client.refreshSession();
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
     return client;
   }
 
   /** The signed-in user (the token's `sub`), once the server told it (or a previous run did). */
   get user(): string | undefined {
     return this.session.current?.user;
+  }
+
+  /**
+   * Stops syncing a group (one the user left, or was removed from); its local documents stay,
+   * readable, until the database is removed.
+   */
+  async forget(code: string): Promise<void> {
+    await this.groupList.remove(code);
+    await this.engine.removeDatabase(groupDatabaseName(code));
   }
 
   /** One group: its documents and payments, synced from now on (across restarts too) until left. */
@@ -93,6 +107,10 @@ export class MutualClient {
     return this.membership.acceptInvitation(registrationId);
   }
 
+  declineInvitation(registrationId: string): Promise<MembershipResult> {
+    return this.membership.declineInvitation(registrationId);
+  }
+
   leave(code: string): Promise<void> {
     return this.membership.leave(code);
   }
@@ -105,9 +123,10 @@ export class MutualClient {
     return this.engine.awaitIdle();
   }
 
+  /** Stops syncing and closes the database; what is not pushed yet stays for the next start. */
   async close(): Promise<void> {
+    this.connection.close(); // first: it ends the handlers that wait for the server
     await this.engine.close();
-    this.connection.close();
     await this.database.close();
   }
 
@@ -138,8 +157,7 @@ export class MutualClient {
 
   private async afterLeave(code: string): Promise<void> {
     await this.session.refresh();
-    await this.groupList.remove(code);
-    await this.engine.removeDatabase(groupDatabaseName(code));
+    await this.forget(code);
   }
 
   /** A registration intent the server applied while we were away: new roles, groups to sync again. */

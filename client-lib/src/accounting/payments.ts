@@ -1,5 +1,5 @@
 import { combineLatest, map, of, type Observable } from 'rxjs';
-import { decideTransfer, type AccountDocument, type AccountState, type MemberDocument, type RejectionReason } from '@mutual/schema';
+import { decideTransfer, type AccountDocument, type AccountState, type RejectionReason } from '@mutual/schema';
 import { MutualClientError } from '../errors.js';
 import type { GroupCollection } from '../group/group-collection.js';
 import type { Stored } from '../schema/local-document.js';
@@ -12,8 +12,6 @@ export interface PaymentCollections {
   accepts: GroupCollection<'transfer-accept'>;
   cancels: GroupCollection<'transfer-cancel'>;
   ledger: GroupCollection<'ledger'>;
-  /** Optional: without it every account owner counts as a member. */
-  members: GroupCollection<'member'> | undefined;
 }
 
 export interface PaymentInput {
@@ -113,21 +111,18 @@ export class Payments {
       transfers: await this.collections.transfers.find(), accepts: await this.collections.accepts.find(),
       cancels: await this.collections.cancels.find(), outcomes,
     });
-    const members = this.collections.members ? await this.collections.members.find() : undefined;
     const stateOf = (code: string, pendingSide: 'pendingOutgoing' | 'pendingIncoming'): AccountState | undefined => {
       const account = accounts.find((known) => known.code === code);
       if (!account) return undefined;
       const balance = balanceOf(code, account, outcomes, views);
       const pending = pendingSide === 'pendingOutgoing' ? -balance.pendingOutgoing : balance.pendingIncoming;
-      return { ...account, balance: balance.committed + pending, member: isMember(members, account.owner) };
+      // Membership is the rules' business (the writer's) and the ledger's (the other side's):
+      // a replica still syncing its member list must not refuse a payment for it.
+      return { ...account, balance: balance.committed + pending, member: true };
     };
     const decision = decideTransfer(stateOf(payerCode, 'pendingOutgoing'), stateOf(payeeCode, 'pendingIncoming'),
       { payer: payerCode, payee: payeeCode, amount, kind, author: this.session.current?.user ?? '' });
     if (decision.status === 'rejected' && !ignored.includes(decision.reason))
       throw new MutualClientError('Refused', decision.reason);
   }
-}
-
-function isMember(members: MemberDocument[] | undefined, user: string): boolean {
-  return members === undefined || members.some((member) => member.user === user);
 }

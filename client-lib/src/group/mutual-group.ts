@@ -84,7 +84,6 @@ export class MutualGroup {
       accepts: this.documents('transfer-accept'),
       cancels: this.documents('transfer-cancel'),
       ledger: this.documents('ledger'),
-      members: this.collections.members ? this.documents('member') : undefined,
     });
     return this.paymentsOf;
   }

@@ -2,6 +2,7 @@ import { BehaviorSubject } from 'rxjs';
 import type { z } from 'zod';
 import { MutualClientError } from '../errors.js';
 import { reasonOf } from './couch-responses.js';
+import { linkedSignal } from './linked-signal.js';
 
 /** Whether the server answers: `unknown` until the first request. */
 export type Reachability = 'unknown' | 'online' | 'offline';
@@ -35,6 +36,9 @@ export class Connection {
   readonly url: string;
   private readonly doFetch: typeof fetch;
   private readonly closing = new AbortController();
+  /** Requests under way and callers waiting for the server: ended by `close()`. */
+  private readonly inFlight = new Set<AbortController>();
+  private readonly waiting = new Set<() => void>();
   private token: Promise<string> | undefined;
   private probing = false;
   private readonly minProbeMs: number;
@@ -43,10 +47,17 @@ export class Connection {
     this.url = options.url.replace(/\/+$/, '');
     this.doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.minProbeMs = options.probeIntervalMs ?? 250;
-    const events = globalThis as { addEventListener?: (name: string, listener: () => void) => void };
+    // In a browser, its own idea of the network: react at once instead of at the next probe.
+    const events = globalThis as { addEventListener?: EventTarget['addEventListener']; removeEventListener?: EventTarget['removeEventListener'] };
     if (typeof events.addEventListener === 'function' && typeof (globalThis as { window?: unknown }).window === 'object') {
-      events.addEventListener('offline', () => this.markOffline());
-      events.addEventListener('online', () => void this.probe());
+      const offline = () => this.markOffline();
+      const online = () => void this.probe();
+      events.addEventListener('offline', offline);
+      events.addEventListener('online', online);
+      this.closing.signal.addEventListener('abort', () => {
+        events.removeEventListener?.('offline', offline);
+        events.removeEventListener?.('online', online);
+      });
     }
   }
 
@@ -80,15 +91,17 @@ export class Connection {
     if (this.closed) return Promise.reject(new MutualClientError('Closed', 'the client is closed'));
     if (this.reachability$.value !== 'offline') return Promise.resolve();
     return new Promise((resolve, reject) => {
+      const onClose = () => {
+        subscription.unsubscribe();
+        reject(new MutualClientError('Closed', 'the client is closed'));
+      };
       const subscription = this.reachability$.subscribe((state) => {
         if (state === 'offline') return;
         queueMicrotask(() => subscription.unsubscribe());
+        this.waiting.delete(onClose);
         resolve();
       });
-      this.closing.signal.addEventListener('abort', () => {
-        subscription.unsubscribe();
-        reject(new MutualClientError('Closed', 'the client is closed'));
-      }, { once: true });
+      this.waiting.add(onClose);
     });
   }
 
@@ -106,6 +119,9 @@ export class Connection {
 
   close(): void {
     this.closing.abort();
+    this.inFlight.forEach((request) => request.abort());
+    this.waiting.forEach((wake) => wake());
+    this.waiting.clear();
   }
 
   private currentToken(): Promise<string> {
@@ -120,7 +136,9 @@ export class Connection {
     if (this.closed) throw new MutualClientError('Closed', 'the client is closed');
     const headers = new Headers(init.headers);
     headers.set('Authorization', `Bearer ${token}`);
-    const signal = init.signal ? AbortSignal.any([init.signal, this.closing.signal]) : this.closing.signal;
+    const request = new AbortController();
+    this.inFlight.add(request);
+    const { signal, release } = linkedSignal(init.signal ?? undefined, request.signal);
     try {
       const response = await this.doFetch(this.url + path, { ...init, headers, signal });
       this.markOnline();
@@ -130,6 +148,9 @@ export class Connection {
       if (isAbort(error)) throw error;
       this.markOffline();
       throw new MutualClientError('Offline', `${this.url} cannot be reached`);
+    } finally {
+      release();
+      this.inFlight.delete(request);
     }
   }
 
@@ -185,10 +206,12 @@ export async function errorOf(response: Response): Promise<MutualClientError> {
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const wake = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', wake);
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(wake, ms);
+    signal?.addEventListener('abort', wake, { once: true });
   });
 }

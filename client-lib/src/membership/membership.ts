@@ -13,6 +13,7 @@ export type MembershipResult =
   | { status: 'member' }
   /** A closed community: the request waits for a manager. */
   | { status: 'requested' }
+  | { status: 'declined' }
   /** Offline: an intent in the user's own database, applied by the server when it arrives. */
   | { status: 'queued'; intent: string };
 
@@ -68,23 +69,34 @@ export class Membership {
   }
 
   /** Accepts an invitation (a registration of kind `invitation`). */
-  async acceptInvitation(registrationId: string): Promise<MembershipResult> {
+  acceptInvitation(registrationId: string): Promise<MembershipResult> {
+    return this.answer(registrationId, true);
+  }
+
+  /** Declines an invitation (or withdraws one's own join request). */
+  declineInvitation(registrationId: string): Promise<MembershipResult> {
+    return this.answer(registrationId, false);
+  }
+
+  private async answer(registrationId: string, approved: boolean): Promise<MembershipResult> {
     const code = await this.groupOfRegistration(registrationId);
     try {
-      await this.connection.json(`/api/v1/communities/${code}/user-registrations/${encodeURIComponent(registrationId)}`,
-        registrationSchema, { method: 'PUT', body: JSON.stringify({ approvedByUser: true }) });
+      const registration = await this.connection.json(`/api/v1/communities/${code}/user-registrations/${encodeURIComponent(registrationId)}`,
+        registrationSchema, { method: 'PUT', body: JSON.stringify({ approvedByUser: approved }) });
+      if (registration.status === 'declined') return { status: 'declined' };
+      if (registration.status === 'pending') return { status: 'requested' };
       await this.hooks.joined(code);
       return { status: 'member' };
     } catch (error) {
       if (!isClientError(error, 'Offline')) throw error;
-      return this.queue({ group: code, action: 'accept', registration: registrationId });
+      return this.queue({ group: code, action: approved ? 'accept' : 'decline', registration: registrationId });
     }
   }
 
-  /** Leaves a community (online only: the server must know at once). */
+  /** Leaves a community (online only: the server must know at once). Not a member any more: left too. */
   async leave(code: string): Promise<void> {
     const response = await this.connection.fetch(`/api/v1/communities/${code}/users/${encodeURIComponent(this.user())}`, { method: 'DELETE' });
-    if (response.status !== 204) throw await errorOf(response);
+    if (response.status !== 204 && response.status !== 404) throw await errorOf(response);
     await this.hooks.left(code);
   }
 

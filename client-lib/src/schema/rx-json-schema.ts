@@ -17,7 +17,7 @@ export const SCHEMA_VERSION = 0;
 function jsonSchemaOf(type: string): { properties: Record<string, JsonSchema>; required: string[] } {
   const documentType = documentTypes.get(type);
   if (!documentType) throw new Error(`shared-schema has no document type ${type}`);
-  const schema = z.toJSONSchema(documentType.schema, { unrepresentable: 'any', io: 'input' }) as JsonSchema;
+  const schema = z.toJSONSchema(documentType.schema, { unrepresentable: 'any', io: 'input', target: 'draft-7' }) as JsonSchema;
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   for (const field of LOCAL_FIELDS) {
     if (field in properties) throw new Error(`${type} has a field named ${field}, which the client keeps for itself`);

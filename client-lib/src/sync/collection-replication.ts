@@ -1,5 +1,5 @@
 import { Subject } from 'rxjs';
-import type { RxReplicationPullStreamItem, WithDeleted } from 'rxdb';
+import type { RxReplicationPullStreamItem } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import type { LocalCollection } from '../database.js';
 import type { Connection } from '../http/connection.js';
@@ -15,11 +15,6 @@ export type CollectionReplication = RxReplicationState<LocalData, PullCheckpoint
 /** Batch sizes: a page of `_changes` and a `_bulk_docs` body stay well under the body limits. */
 const PULL_BATCH = 100;
 const PUSH_BATCH = 50;
-
-/** What goes up: local writes (`new`) and local deletes of what the server has; never rejected drafts. */
-export function isPushable(doc: WithDeleted<LocalData>): boolean {
-  return doc.syncState === 'new' || (doc._deleted && doc.syncState === 'synced');
-}
 
 export interface ReplicationContext extends Omit<PullContext, 'collection' | 'name' | 'floors'>, PushContext {
   floors: ScanFloors;
@@ -44,7 +39,6 @@ export function replicateCollection(name: CollectionName, collection: LocalColle
     },
     push: {
       handler: pushHandler({ ...context, connection }),
-      modifier: (doc) => (isPushable(doc) ? doc : null),
       batchSize: PUSH_BATCH,
     },
     live: true,

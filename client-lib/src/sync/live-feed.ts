@@ -1,6 +1,7 @@
 import { MutualClientError } from '../errors.js';
 import { sleep, type Connection } from '../http/connection.js';
 import type { ChangesResponse } from '../http/couch-responses.js';
+import { linkedSignal } from '../http/linked-signal.js';
 import { fetchChanges, updateSequence } from './couch-api.js';
 
 /** The server answers a longpoll with no change after this long; a live feed then asks again. */
@@ -77,13 +78,17 @@ export class LiveFeed {
   }
 
   private async poll(since: number): Promise<ChangesResponse> {
-    const stall = AbortSignal.timeout(LONGPOLL_MS + STALL_MARGIN_MS);
-    const signal = AbortSignal.any([this.stopping.signal, stall]);
+    const stall = new AbortController();
+    const timer = setTimeout(() => stall.abort(), LONGPOLL_MS + STALL_MARGIN_MS);
+    const { signal, release } = linkedSignal(this.stopping.signal, stall.signal);
     try {
       return await fetchChanges(this.connection, this.dbName, { since, limit: PAGE_SIZE, longpollMs: LONGPOLL_MS, signal });
     } catch (error) {
-      if (stall.aborted && !this.stopping.signal.aborted) throw new MutualClientError('Offline', 'the change feed stalled');
+      if (stall.signal.aborted && !this.stopping.signal.aborted) throw new MutualClientError('Offline', 'the change feed stalled');
       throw error;
+    } finally {
+      clearTimeout(timer);
+      release();
     }
   }
 }

@@ -17,6 +17,8 @@ export interface Rejection {
 export interface PushContext {
   connection: Connection;
   pushed(count: number): void;
+  /** A local edit lost to a newer server version. */
+  conflicted(count: number): void;
   rejected(rejection: Rejection): void;
 }
 
@@ -32,7 +34,7 @@ export interface PushContext {
 export function pushHandler(context: PushContext): ReplicationPushHandler<LocalData> {
   return async (rows) => {
     const byDatabase = new Map<string, Row[]>();
-    for (const row of rows) {
+    for (const row of rows.filter((candidate) => isPushable(candidate.newDocumentState))) {
       const dbRows = byDatabase.get(row.newDocumentState.dbName) ?? [];
       dbRows.push(row);
       byDatabase.set(row.newDocumentState.dbName, dbRows);
@@ -42,9 +44,18 @@ export function pushHandler(context: PushContext): ReplicationPushHandler<LocalD
   };
 }
 
+/**
+ * What goes up: local writes (`new`) and local deletes of what the server has; never a
+ * rejected draft, nor the client's own bookkeeping. (Decided here, not in RxDB's push
+ * modifier: RxDB runs that on the assumed server state too.)
+ */
+export function isPushable(doc: WithDeleted<LocalData>): boolean {
+  return doc.syncState === 'new' || (doc._deleted && doc.syncState === 'synced');
+}
+
 /** Whether the server has (or had) this document as far as the replication knows. */
 function knownToServer(row: Row): boolean {
-  return row.assumedMasterState !== undefined && row.assumedMasterState.syncState !== 'rejected';
+  return Boolean(row.assumedMasterState) && row.assumedMasterState!.syncState !== 'rejected';
 }
 
 async function pushToDatabase(context: PushContext, dbName: string, rows: Row[]): Promise<WithDeleted<LocalData>[]> {
@@ -61,6 +72,7 @@ async function pushToDatabase(context: PushContext, dbName: string, rows: Row[])
       const serverState = asLocal(dbName, state, row);
       if (serverState && !sameBody(serverState, row.assumedMasterState!)) {
         answers.push(serverState);
+        context.conflicted(1);
         continue;
       }
       if (state && 'doc' in state) {
@@ -104,6 +116,7 @@ async function send(context: PushContext, dbName: string, items: { row: Row; doc
   });
   context.pushed(pushed);
   if (conflicted.length > 0) {
+    context.conflicted(conflicted.length);
     const latest = await connection.persistently(() => fetchCurrent(connection, dbName, conflicted.map((row) => row.newDocumentState.docId)));
     for (const row of conflicted) {
       const serverState = asLocal(dbName, latest.get(row.newDocumentState.docId), row);

@@ -60,10 +60,10 @@ export class SyncEngine {
         databases: () => [...this.databases].filter(([dbName, of]) => of === kind && !this.refused.has(dbName)).map(([dbName]) => dbName),
         refused: (dbName, reason) => this.refuse(dbName, reason),
         pushed: (count) => this.count({ pushed: count }),
+        conflicted: (count) => this.count({ conflicts: count }),
         rejected: (rejection) => this.reject(rejection),
       });
       replication.received$.subscribe(() => this.count({ pulled: 1 }));
-      replication.conflict$.subscribe(() => this.count({ conflicts: 1 }));
       replication.error$.subscribe((error) => this.setError(`replication:${name}`, error.message));
       replication.active$.subscribe((active) => {
         if (!active) this.setError(`replication:${name}`, undefined);
