@@ -323,8 +323,8 @@ async function measurePush(server, count, batchSize) {
     const docs = makeDocs(count);
     for (let start = 0; start < docs.length; start += 1_000) await local.db.bulkDocs(docs.slice(start, start + 1_000));
     const db = await server.freshDb();
+    await settle(server); // the ledger opens the group's currency and account after its creation
     const before = await docCount(db);
-    await settle(server);
     const window = { fromUs: nowUs() };
     const cpuBefore = cpuMsOf(server.child.pid);
     const start = performance.now();
