@@ -268,6 +268,7 @@ let replicaCounter = 0;
 async function startPouchClients(dbUrl, tokens, count) {
   const clients = [];
   const errors = [];
+  const pauseReasons = new Map();
   const startOne = (i) => {
     const token = tokens[i % tokens.length];
     const local = new MemoryPouch(`replica-${(replicaCounter += 1)}`);
@@ -281,7 +282,10 @@ async function startPouchClients(dbUrl, tokens, count) {
     const client = { local, remote, feed, replication, errors: 0 };
     replication.on('error', (error) => errors.push(`client ${i}: ${error?.message ?? error}`));
     replication.on('paused', (error) => {
-      if (error) client.errors += 1;
+      if (!error) return;
+      client.errors += 1;
+      const reason = String(error?.message ?? error?.reason ?? error).slice(0, 120);
+      pauseReasons.set(reason, (pauseReasons.get(reason) ?? 0) + 1);
     });
     clients.push(client);
     return new Promise((resolve, reject) => {
@@ -307,6 +311,7 @@ async function startPouchClients(dbUrl, tokens, count) {
   return {
     count,
     retries: () => clients.reduce((sum, c) => sum + c.errors, 0),
+    pauseReasons,
     errors,
     async close() {
       for (const client of clients) {
@@ -317,6 +322,15 @@ async function startPouchClients(dbUrl, tokens, count) {
       await Promise.allSettled(clients.map((client) => client.remote.close()));
     },
   };
+}
+
+/** What went wrong in a set of replications (paused on an error and retried, or failed), or ''. */
+function pouchTrouble(clients) {
+  const retries = clients.retries();
+  if (retries === 0 && clients.errors.length === 0) return '';
+  const reasons = [...clients.pauseReasons].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([reason, n]) => `${n} x ${reason}`).join('; ');
+  return `replications paused on an error ${retries} times (and retried${reasons ? `: ${reasons}` : ''})` +
+    (clients.errors.length > 0 ? `; ${clients.errors.length} failed, e.g. ${clients.errors.slice(0, 3).join('; ')}` : '');
 }
 
 // ---------------------------------------------------------------- servers
@@ -517,6 +531,8 @@ async function measure(label, server, { ws = 0, pouch = 0 }) {
   phase = `measuring ${label}`;
 
   const settled = [];
+  /** Per PouchDB client, how many measured writes it missed (stuck clients vs slow ones). */
+  const missedBy = new Uint16Array(pouch);
   let measured = 0;
   let badInARow = 0;
   let collapsed;
@@ -563,6 +579,9 @@ async function measure(label, server, { ws = 0, pouch = 0 }) {
           else latencies[face].push(at - wave.t0);
         }
       }
+      wave.pouch.forEach((at, i) => {
+        if (Number.isNaN(at)) missedBy[i] += 1;
+      });
       if (ws > 0 && !Number.isNaN(wave.emitted)) {
         split.emitted.push(wave.emitted - wave.t0);
         for (const at of wave.ws) if (!Number.isNaN(at)) split.delivered.push(at - wave.emitted);
@@ -600,6 +619,8 @@ async function measure(label, server, { ws = 0, pouch = 0 }) {
     cpuBenchPerWrite: (benchCpu.user + benchCpu.system) / 1000 / measured,
     writes: measured,
     collapsed,
+    pouchMissedAny: missedBy.filter((n) => n > 0).length,
+    pouchMissedAll: measured > 0 ? missedBy.filter((n) => n === measured).length : 0,
     settled: stats(settled),
     // The histogram counts the sampling timer's own period in: what is beyond it is the delay.
     loopDelay: Object.fromEntries([['p50', loop.percentile(50)], ['p99', loop.percentile(99)], ['max', loop.max]]
@@ -638,6 +659,8 @@ function report(results) {
     ['face', 'server', 'clients', 'writes', 'arrivals', 'missing', 'p50', 'p90', 'p99', 'max', `p50 <= ${TARGETS.p50}`, `p99 <= ${TARGETS.p99}`],
     rows.map(([face, server, s]) => [face, server, String(s.clients), String(s.writes), String(s.n), String(s.missing), ms(s.p50), ms(s.p90), ms(s.p99), ms(s.max), met(s.p50, TARGETS.p50), met(s.p99, TARGETS.p99)]),
   );
+  for (const r of [mutualBoth, mutualPouch, plain].filter((x) => x?.pouchMissedAny > 0))
+    console.log(`  ${r.label}: ${r.pouchMissedAny} PouchDB clients missed at least one write, ${r.pouchMissedAll} missed all ${r.writes}`);
   for (const r of [mutualBoth, mutualPouch, mutualWs, plain, bare].filter((x) => x?.collapsed))
     console.log(`  ${r.label}: stopped after ${r.collapsed} of ${WRITES} writes, ${COLLAPSE_AFTER} in a row having missed more than half of their arrivals`);
   const ratios = [
@@ -727,7 +750,7 @@ async function main() {
     results.mutualPouch = await measure('Mutual, Pouch only', mutual, { pouch: POUCH_CLIENTS });
     console.log(`  measured Pouch only: p50 ${ms(results.mutualPouch.pouch.p50)} p99 ${ms(results.mutualPouch.pouch.p99)}`);
   }
-  const retries = pouchClients.retries();
+  const troubleMutual = pouchTrouble(pouchClients);
   await pouchClients.close();
   if (WS_CLIENTS > 0 && POUCH_CLIENTS > 0) {
     wsClients = await connectWsClients(mutual.url, mutual.tokens, WS_CLIENTS);
@@ -736,8 +759,7 @@ async function main() {
     await wsClients.close();
   }
   if (wsClosedEarly > 0) console.log(`  note: ${wsClosedEarly} WebSocket clients were closed by the server during the both-faces measurement`);
-  if (retries > 0 || pouchClients.errors.length > 0)
-    console.log(`  note: replications paused on an error ${retries} times (retried); errors: ${pouchClients.errors.slice(0, 3).join('; ')}`);
+  if (troubleMutual) console.log(`  note: ${troubleMutual}`);
   await mutual.stop();
   const profiled = [];
   if (PROFILE) profiled.push(() => profileReport(mutual, 'Mutual', [results.mutualBoth, results.mutualPouch, results.mutualWs]));
@@ -751,6 +773,8 @@ async function main() {
     console.log(`  ${POUCH_CLIENTS} PouchDB clients caught up in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     results.plain = await measure('plain express-pouchdb', plain, { pouch: POUCH_CLIENTS });
     console.log(`  measured: p50 ${ms(results.plain.pouch.p50)} p99 ${ms(results.plain.pouch.p99)}`);
+    const troublePlain = pouchTrouble(plainClients);
+    if (troublePlain) console.log(`  note: ${troublePlain}`);
     await plainClients.close();
     await plain.stop();
     if (PROFILE) profiled.push(() => profileReport(plain, 'plain', [results.plain]));
