@@ -64,15 +64,17 @@
 //   (also part of `npm run bench`), or after a build:
 //     node bench/latency/run.js [--ws N] [--pouch N] [--users N] [--writes N] [--warmup N]
 //                               [--spacing MS] [--timeout MS] [--profile]
-//   e.g. `--ws 50 --pouch 50 --writes 5` for a quick check. --profile starts Mutual and plain
-//   under `node --cpu-prof` and prints, after the tables, where each server's CPU time went
-//   during each measurement (bench/replication/profile-summary.js); the profiler slows the
-//   servers, so its latencies are not the ones to quote. The .cpuprofile files are kept in
-//   bench/latency/profiles/ (git-ignored). Set `--ws 0` or `--pouch 0` to measure one face. 1,000 + 1,000 clients need some
-//   3,000 file descriptors in this process and as many in the server: `ulimit -n` must allow
-//   it (the script checks /proc/self/limits and says so). Temp folders (under the OS temp
-//   dir, `mutual-latency-bench-*`) and the child processes are removed on exit, also after a
-//   failure or Ctrl-C.
+//   e.g. `--ws 50 --pouch 50 --writes 5` for a quick check; `--ws 0` or `--pouch 0` measures
+//   one face. The full run takes some 30 minutes on 2 CPUs, most of it the plain baseline,
+//   whose writes each keep its server busy for tens of seconds with 1,000 replicas. --profile
+//   starts Mutual and plain under `node --cpu-prof` and prints, after the tables, where each
+//   server's CPU time went during each measurement (bench/replication/profile-summary.js); the
+//   profiler slows the servers, so its latencies are not the ones to quote. The .cpuprofile
+//   files are kept in bench/latency/profiles/ (git-ignored).
+//   1,000 + 1,000 clients need some 3,000 file descriptors in this process and as many in the
+//   server: `ulimit -n` must allow it (the script checks /proc/self/limits and stops with a
+//   message if not). Temp folders (under the OS temp dir, `mutual-latency-bench-*`) and the
+//   child processes are removed on exit, also after a failure or Ctrl-C.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
@@ -601,6 +603,8 @@ async function measure(label, server, { ws = 0, pouch = 0 }) {
       }
     }
   }
+  // The last write's own tail (checkpoints, new longpolls) is part of what it cost.
+  await settle(server);
   window.toUs = nowUs();
   phase = `after ${label}`;
   loop.disable();
@@ -722,7 +726,7 @@ async function main() {
   console.log('Mutual latency benchmark (bench/latency)');
   console.log(`node ${process.version}, ${cpus.length} CPUs (${cpus[0]?.model?.trim() ?? 'unknown'}), ${os.platform()} ${os.arch()}, PouchDB ${PouchDB.version}`);
   console.log(`${WS_CLIENTS} WebSocket + ${POUCH_CLIENTS} PouchDB clients over ${USERS} users; ${WRITES} writes (+${WARMUP} warm-up), ` +
-    `${SPACING_MS} ms apart after each one's arrivals, timeout ${TIMEOUT_MS / 1000} s`);
+    `each after the previous one's arrivals, ${SPACING_MS} ms and an idle server; timeout ${TIMEOUT_MS / 1000} s`);
   const needed = WS_CLIENTS + 2 * POUCH_CLIENTS + 100;
   const limit = openFilesLimit();
   console.log(`open files limit ${Number.isNaN(limit) ? 'unknown' : limit} (this process needs some ${needed})`);
