@@ -77,6 +77,7 @@
 //   child processes are removed on exit, also after a failure or Ctrl-C.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -226,9 +227,15 @@ async function connectWsClients(url, tokens, count) {
 }
 
 /**
- * A fetch for the PouchDB client `i`: adds its bearer token, and notes when an offer being
- * measured first shows in a `_changes` or `_bulk_get` answer (the latency split).
+ * The PouchDB clients' connections: kept alive, and a free one closed after 2 s. Node's global
+ * agent keeps a free socket 5 s, as long as the servers keep it (Node's keepAliveTimeout): a
+ * client whose event loop is busy (1,000 replications in one process) then reuses a socket
+ * the server has just closed and gets ECONNRESET (seen on ~100 `_bulk_get` requests in a run),
+ * which PouchDB answers with a retry after a random back-off of up to seconds. Browsers retry
+ * such a request at once; this keeps the artefact out of the measurement.
  */
+const clientAgent = new Agent({ keepAlive: true, scheduling: 'lifo', timeout: 2000 });
+
 /** Requests the PouchDB clients sent, by kind (`GET _changes`, `PUT _local`, …). */
 const requestCounts = new Map();
 
@@ -238,13 +245,17 @@ function requestKind(url, method = 'GET') {
   return `${method} ${part}`;
 }
 
+/**
+ * A fetch for the PouchDB client `i`: adds its bearer token, and notes when an offer being
+ * measured first shows in a `_changes` or `_bulk_get` answer (the latency split).
+ */
 function clientFetch(i, token) {
   return async (url, init) => {
     const kind = requestKind(url, init?.method);
     requestCounts.set(kind, (requestCounts.get(kind) ?? 0) + 1);
     const headers = new Headers(init?.headers);
     if (token) headers.set('Authorization', `Bearer ${token}`);
-    const response = await PouchDB.fetch(url, { ...init, headers });
+    const response = await PouchDB.fetch(url, { ...init, headers, agent: clientAgent });
     const stage = url.includes('/_changes') ? 'changes' : url.includes('/_bulk_get') ? 'bulkGet' : undefined;
     if (stage) {
       const json = response.json.bind(response);
