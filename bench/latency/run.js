@@ -62,11 +62,12 @@
 // How to run
 //   From the repository root: `npm run build && npm run --workspace bench bench:latency`
 //   (also part of `npm run bench`), or after a build:
-//     node bench/latency/run.js [--ws N] [--pouch N] [--users N] [--writes N] [--warmup N]
+//     node bench/latency/run.js [--ws N] [--pouch N] [--users N] [--writes N] [--baseline-writes N] [--warmup N]
 //                               [--spacing MS] [--timeout MS] [--profile]
 //   e.g. `--ws 50 --pouch 50 --writes 5` for a quick check; `--ws 0` or `--pouch 0` measures
-//   one face. The full run takes some 30 minutes on 2 CPUs, most of it the plain baseline,
-//   whose writes each keep its server busy for tens of seconds with 1,000 replicas. --profile
+//   one face. The plain baseline makes --baseline-writes (default 10) writes: with 1,000
+//   replicas each keeps its server busy for a minute or more. The full run takes some 25
+//   minutes on 2 CPUs, most of it that baseline. --profile
 //   starts Mutual and plain under `node --cpu-prof` and prints, after the tables, where each
 //   server's CPU time went during each measurement (bench/replication/profile-summary.js); the
 //   profiler slows the servers, so its latencies are not the ones to quote. The .cpuprofile
@@ -88,26 +89,22 @@ import memoryAdapter from 'pouchdb-adapter-memory';
 import WebSocket from 'ws';
 import { loadDevIssuer } from '@mutual/server';
 import { formatSummary, summarizeProfile } from '../replication/profile-summary.js';
+import { option } from '../support/options.js';
+import { http } from '../support/http.js';
 import { benchProcesses, cpuMsOf, freePort } from '../support/processes.js';
+import { table } from '../support/report.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const MUTUAL_BIN = fileURLToPath(new URL('../../server/bin/mutual.js', import.meta.url));
 const PLAIN_SERVER = fileURLToPath(new URL('../replication/plain-server.js', import.meta.url));
 const WS_SERVER = path.join(HERE, 'ws-server.js');
 
-function option(name, fallback) {
-  const arg = process.argv.slice(2).find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (arg === undefined) return fallback;
-  const eq = arg.indexOf('=');
-  if (eq >= 0) return arg.slice(eq + 1);
-  const next = process.argv[process.argv.indexOf(arg) + 1];
-  return next !== undefined && !next.startsWith('--') ? next : true;
-}
-
 const WS_CLIENTS = Number(option('ws', 1000));
 const POUCH_CLIENTS = Number(option('pouch', 1000));
 const USERS = Number(option('users', 20));
 const WRITES = Number(option('writes', 30));
+/** The plain baseline's writes: with 1,000 replicas each keeps it busy for a minute or more. */
+const BASELINE_WRITES = Number(option('baseline-writes', 10));
 const WARMUP = Math.max(1, Number(option('warmup', 3)));
 const SPACING_MS = Number(option('spacing', 200));
 const TIMEOUT_MS = Number(option('timeout', 30_000));
@@ -348,26 +345,6 @@ function pouchTrouble(clients) {
 
 // ---------------------------------------------------------------- servers
 
-async function http(url, { method = 'GET', token, body, headers = {} } = {}) {
-  const response = await fetch(url, {
-    method,
-    headers: {
-      ...headers,
-      ...(token && { authorization: `Bearer ${token}` }),
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let parsed = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // keep the text
-  }
-  return { status: response.status, body: parsed };
-}
-
 function expectStatus(result, status, what) {
   if (result.status !== status) throw new Error(`${what}: HTTP ${result.status} ${JSON.stringify(result.body)}`);
   return result.body;
@@ -527,10 +504,10 @@ function stats(values) {
 }
 
 /**
- * WARMUP untimed writes, then WRITES measured ones, each waiting for all its arrivals (or
+ * WARMUP untimed writes, then `writes` measured ones, each waiting for all its arrivals (or
  * TIMEOUT_MS) and then SPACING_MS; the latencies of each face over all clients x writes.
  */
-async function measure(label, server, { ws = 0, pouch = 0 }) {
+async function measure(label, server, { ws = 0, pouch = 0, writes = WRITES }) {
   const latencies = { ws: [], pouch: [] };
   const missing = { ws: 0, pouch: 0 };
   const split = { changes: [], bulkGet: [], local: [], emitted: [], delivered: [] };
@@ -549,7 +526,7 @@ async function measure(label, server, { ws = 0, pouch = 0 }) {
   let measured = 0;
   let badInARow = 0;
   let collapsed;
-  for (let k = -WARMUP; k < WRITES; k += 1) {
+  for (let k = -WARMUP; k < writes; k += 1) {
     await sleep(SPACING_MS);
     const waited = await settle(server);
     if (k >= 0) settled.push(waited);
@@ -576,7 +553,7 @@ async function measure(label, server, { ws = 0, pouch = 0 }) {
     await Promise.race([wave.done, new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, wave.t0 + timeout - performance.now()))))]);
     clearTimeout(timer);
     waves.delete(id);
-    console.log(`    ${k < 0 ? `warm-up ${k + WARMUP + 1}/${WARMUP}` : `write ${k + 1}/${WRITES}`}: acknowledged in ${ms(ackMs)} ms; ` +
+    console.log(`    ${k < 0 ? `warm-up ${k + WARMUP + 1}/${WARMUP}` : `write ${k + 1}/${writes}`}: acknowledged in ${ms(ackMs)} ms; ` +
       [['WS', wave.ws], ['Pouch', wave.pouch]].filter(([, times]) => times.length > 0).map(([face, times]) => {
         const arrived = times.filter((at) => !Number.isNaN(at));
         const last = arrived.length > 0 ? Math.max(...arrived) - wave.t0 : NaN;
@@ -607,7 +584,7 @@ async function measure(label, server, { ws = 0, pouch = 0 }) {
         split.bulkGet.push(bulkGet - changes);
         split.local.push(local - bulkGet);
       }
-      if (badInARow >= COLLAPSE_AFTER && k < WRITES - 1) {
+      if (badInARow >= COLLAPSE_AFTER && k < writes - 1) {
         collapsed = measured;
         console.log(`    stopped: ${COLLAPSE_AFTER} writes in a row missed more than half of their arrivals`);
         break;
@@ -634,6 +611,7 @@ async function measure(label, server, { ws = 0, pouch = 0 }) {
     cpuBenchPerWrite: (benchCpu.user + benchCpu.system) / 1000 / measured,
     writes: measured,
     collapsed,
+    planned: writes,
     pouchMissedAny: missedBy.filter((n) => n > 0).length,
     pouchMissedAll: measured > 0 ? missedBy.filter((n) => n === measured).length : 0,
     settled: stats(settled),
@@ -650,14 +628,6 @@ async function measure(label, server, { ws = 0, pouch = 0 }) {
 const ms = (value) => (Number.isNaN(value) ? '-' : value < 10 ? value.toFixed(1) : value.toFixed(0));
 const ratio = (a, b) => (Number.isNaN(a) || Number.isNaN(b) || b === 0 ? '-' : `${(a / b).toFixed(2)}x`);
 const met = (value, target) => (Number.isNaN(value) ? '-' : value <= target ? 'yes' : 'NO');
-
-function table(header, rows) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
-}
 
 function report(results) {
   const { mutualBoth, mutualPouch, mutualWs, plain, bare } = results;
@@ -677,7 +647,7 @@ function report(results) {
   for (const r of [mutualBoth, mutualPouch, plain].filter((x) => x?.pouchMissedAny > 0))
     console.log(`  ${r.label}: ${r.pouchMissedAny} PouchDB clients missed at least one write, ${r.pouchMissedAll} missed all ${r.writes}`);
   for (const r of [mutualBoth, mutualPouch, mutualWs, plain, bare].filter((x) => x?.collapsed))
-    console.log(`  ${r.label}: stopped after ${r.collapsed} of ${WRITES} writes, ${COLLAPSE_AFTER} in a row having missed more than half of their arrivals`);
+    console.log(`  ${r.label}: stopped after ${r.collapsed} of ${r.planned} writes, ${COLLAPSE_AFTER} in a row having missed more than half of their arrivals`);
   const ratios = [
     ['WebSocket', 'both faces / bare ws', mutualBoth?.ws, bare?.ws],
     ['WebSocket', 'WS only / bare ws', mutualWs?.ws, bare?.ws],
@@ -786,7 +756,7 @@ async function main() {
     t = performance.now();
     const plainClients = await startPouchClients(plain.dbUrl, plain.tokens, POUCH_CLIENTS);
     console.log(`  ${POUCH_CLIENTS} PouchDB clients caught up in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    results.plain = await measure('plain express-pouchdb', plain, { pouch: POUCH_CLIENTS });
+    results.plain = await measure('plain express-pouchdb', plain, { pouch: POUCH_CLIENTS, writes: BASELINE_WRITES });
     console.log(`  measured: p50 ${ms(results.plain.pouch.p50)} p99 ${ms(results.plain.pouch.p99)}`);
     const troublePlain = pouchTrouble(plainClients);
     if (troublePlain) console.log(`  note: ${troublePlain}`);

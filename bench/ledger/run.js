@@ -58,37 +58,29 @@
 //   are kept in bench/ledger/profiles/ (git-ignored). `--runs 0` skips the table.
 //   Temp folders (under the OS temp dir, `mutual-ledger-bench-*`) and the child processes are
 //   removed on exit, also after a failure or Ctrl-C.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import PouchDB from 'pouchdb';
-import { loadDevIssuer } from '@mutual/server';
 import { formatSummary, summarizeProfile } from '../replication/profile-summary.js';
+import { http } from '../support/http.js';
+import { startMutualChild } from '../support/mutual.js';
+import { option } from '../support/options.js';
+import { benchProcesses, cpuMsOf } from '../support/processes.js';
+import { median, table } from '../support/report.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const MUTUAL_BIN = fileURLToPath(new URL('../../server/bin/mutual.js', import.meta.url));
 
 // The leveldown PouchDB loads (pouchdb 9 depends on it directly), not a copy of our choosing.
 const require = createRequire(import.meta.url);
 const pouchRequire = createRequire(require.resolve('pouchdb'));
 const leveldown = pouchRequire('leveldown');
 const LEVELDOWN_VERSION = JSON.parse(readFileSync(pouchRequire.resolve('leveldown/package.json'), 'utf8')).version;
-
-function option(name, fallback) {
-  const arg = process.argv.slice(2).find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (arg === undefined) return fallback;
-  const eq = arg.indexOf('=');
-  if (eq >= 0) return arg.slice(eq + 1);
-  const next = process.argv[process.argv.indexOf(arg) + 1];
-  return next !== undefined && !next.startsWith('--') ? next : true;
-}
 
 const INTENTS = Number(option('intents', 5_000));
 const GROUPS = Number(option('groups', 10));
@@ -101,95 +93,16 @@ const PROFILE = option('profile', false);
 const WARMUP_INTENTS = Math.min(INTENTS, 2_000);
 const RAW_REPEATS = 5;
 const CREDIT_LIMIT = 1e12;
-const ADMIN = 'bench-operator:bench-admin-secret';
 const TARGETS = { one: 500, many: 2_000 };
 
-// ---------------------------------------------------------------- cleanup of what we start
-
-let tempRoot;
+// Child processes and temp folders, removed on every way out (bench/support/processes.js).
+const procs = benchProcesses('mutual-ledger-bench-');
 let loadAtStart = 0;
-const children = new Set();
-
-async function stopChild(entry) {
-  if (!children.has(entry)) return;
-  children.delete(entry);
-  if (entry.child.exitCode !== null || entry.child.signalCode !== null) return;
-  entry.child.kill('SIGTERM');
-  const timer = setTimeout(() => entry.child.kill('SIGKILL'), 10_000);
-  await entry.exited;
-  clearTimeout(timer);
-}
-
-async function cleanup() {
-  await Promise.allSettled([...children].map(stopChild));
-  if (tempRoot) await rm(tempRoot, { recursive: true, force: true }).catch(() => undefined);
-  tempRoot = undefined;
-}
-
-// Last resort when the process exits without the async cleanup (uncaught error, exit()).
-process.on('exit', () => {
-  for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL');
-  if (tempRoot) rmSync(tempRoot, { recursive: true, force: true });
-});
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    process.stderr.write(`\n${signal}: stopping the server and removing temp folders\n`);
-    cleanup().finally(() => process.exit(130));
-  });
-}
 
 let counter = 0;
 const uniqueName = (prefix) => `${prefix}${process.pid.toString(36)}-${(counter += 1)}`;
 
-async function tempDir(name) {
-  const dir = path.join(tempRoot, name);
-  await mkdir(dir, { recursive: true });
-  return dir;
-}
-
 // ---------------------------------------------------------------- the server under test
-
-/** Spawns a server and waits for the JSON log line with `readyMsg`, which carries its url. */
-async function startChild(name, args, { env = {}, cwd, readyMsg }) {
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
-  const entry = { name, child, exited };
-  children.add(entry);
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
-    stderr = (stderr + chunk.toString()).slice(-20_000);
-  });
-  const url = await new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      let entryLine;
-      try {
-        entryLine = JSON.parse(line);
-      } catch {
-        return;
-      }
-      if (entryLine.msg === readyMsg) resolve(String(entryLine.url));
-      else if (entryLine.level >= 40) process.stderr.write(`[${name}] ${line}\n`);
-    });
-    void exited.then((code) => reject(new Error(`${name} exited (${code}) before listening:\n${stderr}`)));
-  });
-  return { ...entry, url, stop: () => stopChild(entry) };
-}
-
-async function http(url, { method = 'GET', token, body } = {}) {
-  const headers = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  let parsed = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // keep the text
-  }
-  return { status: response.status, body: parsed };
-}
 
 function expectStatus(response, status, what) {
   if (response.status !== status) throw new Error(`${what}: ${response.status} ${JSON.stringify(response.body).slice(0, 500)}`);
@@ -197,14 +110,9 @@ function expectStatus(response, status, what) {
 }
 
 async function startMutual({ cpuProfDir } = {}) {
-  const dataDir = await tempDir(uniqueName('mutual-data-'));
-  const flags = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-  const server = await startChild('Mutual', [...flags, MUTUAL_BIN, 'start'], {
-    cwd: dataDir,
-    readyMsg: 'Mutual is listening',
-    env: { PORT: '0', HOST: '127.0.0.1', MUTUAL_DATA_DIR: dataDir, MUTUAL_ADMIN: ADMIN, LOG_LEVEL: 'info' },
-  });
-  const issuer = await loadDevIssuer(dataDir);
+  const dataDir = await procs.tempDir(uniqueName('mutual-data-'));
+  // echoLevel 40: its warnings too, not only its errors.
+  const { server, issuer } = await startMutualChild(procs, dataDir, { cpuProfDir, echoLevel: 40 });
   const tokens = new Map();
   const token = (sub) => {
     if (!tokens.has(sub)) tokens.set(sub, issuer.issueToken(sub, { audience: 'mutual', expiresIn: '12h' }));
@@ -290,17 +198,6 @@ function planBatches(community, count) {
 
 /** CLOCK_MONOTONIC in microseconds: the clock of V8's profile samples (on Linux). */
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
-
-/** CPU time (user + system, all threads: LevelDB's work included) of a process; Linux only. */
-function cpuMsOf(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks (CLK_TCK 100)
-  } catch {
-    return NaN;
-  }
-}
 
 const ownCpuMs = () => {
   const usage = process.cpuUsage();
@@ -396,7 +293,7 @@ function makeDocs(count) {
 
 /** One leveldown write of the intents' JSON, BATCH puts a batch, into a fresh database. */
 async function rawLevelOnce(docs) {
-  const dir = await tempDir(uniqueName('leveldown-'));
+  const dir = await procs.tempDir(uniqueName('leveldown-'));
   const db = leveldown(dir);
   await new Promise((resolve, reject) => db.open((error) => (error ? reject(error) : resolve())));
   try {
@@ -427,7 +324,7 @@ async function measureRawLevel(count) {
 /** For reference: PouchDB's own bulkDocs of the same intents into a fresh local LevelDB database. */
 async function measurePouch(count) {
   const docs = makeDocs(count);
-  const dir = await tempDir(uniqueName('pouch-'));
+  const dir = await procs.tempDir(uniqueName('pouch-'));
   const db = new PouchDB(path.join(dir, 'db'));
   try {
     const start = performance.now();
@@ -449,12 +346,6 @@ const SCENARIOS = [
   { key: 'pouch', label: 'PouchDB bulkDocs, local', run: () => measurePouch(INTENTS) },
 ];
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
 const rate = (result) => result.count / (result.ms / 1000);
 
 function printTable(results) {
@@ -475,11 +366,7 @@ function printTable(results) {
       target ? (value >= target ? 'yes' : 'NO') : '',
     ];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
+  table(header, rows);
 }
 
 function describeLedgerRun(result) {
@@ -514,7 +401,7 @@ function printRuns(results) {
 /** Runs one warm-up and three measurements (one group, or GROUPS groups) against a server under --cpu-prof. */
 async function profileServer(groups) {
   const kind = groups === 1 ? 'one-group' : `${groups}-groups`;
-  const profileDir = await tempDir(uniqueName('cpu-profile-'));
+  const profileDir = await procs.tempDir(uniqueName('cpu-profile-'));
   const server = await startMutual({ cpuProfDir: profileDir });
   console.log(`\nprofiling Mutual under node --cpu-prof: 1 warm-up, then 3 ${kind} runs of ${INTENTS} intents; ` +
     'only the samples from the first write until the last outcome was seen are counted (not the set-up of the communities)');
@@ -571,7 +458,7 @@ async function measureAll(cpus) {
 }
 
 async function main() {
-  tempRoot = await mkdtemp(path.join(os.tmpdir(), 'mutual-ledger-bench-'));
+  await procs.init();
   const cpus = os.cpus();
   console.log('Mutual ledger benchmark (bench/ledger)');
   console.log(`node ${process.version}, ${cpus.length} CPUs (${cpus[0]?.model?.trim() ?? 'unknown'}), ${os.platform()} ${os.arch()}`);
@@ -591,4 +478,4 @@ main()
     process.stderr.write(`\nbenchmark failed: ${error?.stack ?? error}\n`);
     process.exitCode = 1;
   })
-  .finally(cleanup);
+  .finally(procs.cleanup);

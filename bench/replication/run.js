@@ -38,30 +38,21 @@
 //   (git-ignored).
 //   Temp folders (under the OS temp dir, `mutual-bench-*`) and the child processes are
 //   removed on exit, also after a failure or Ctrl-C.
-import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import PouchDB from 'pouchdb';
-import { loadDevIssuer } from '@mutual/server';
+import { http } from '../support/http.js';
+import { startMutualChild } from '../support/mutual.js';
+import { option } from '../support/options.js';
+import { benchProcesses, cpuMsOf } from '../support/processes.js';
+import { median, table } from '../support/report.js';
 import { formatSummary, summarizeProfile } from './profile-summary.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const MUTUAL_BIN = fileURLToPath(new URL('../../server/bin/mutual.js', import.meta.url));
 const PLAIN_SERVER = path.join(HERE, 'plain-server.js');
-
-function option(name, fallback) {
-  const arg = process.argv.slice(2).find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (arg === undefined) return fallback;
-  const eq = arg.indexOf('=');
-  if (eq >= 0) return arg.slice(eq + 1);
-  const next = process.argv[process.argv.indexOf(arg) + 1];
-  return next !== undefined && !next.startsWith('--') ? next : true;
-}
 
 const DOCS = Number(option('docs', 10_000));
 const RUNS = Number(option('runs', 3));
@@ -72,108 +63,20 @@ const PROFILE = option('profile', false);
 const PROFILE_KIND = PROFILE === 'pull' ? 'pull' : 'push';
 const PROFILE_BATCH = Number(option('profile-batch', 100));
 const MEMBER = 'bench-member';
-const ADMIN = 'bench-operator:bench-admin-secret';
 const TARGETS = { pull: 0.95, push: 0.8 };
 
-// ---------------------------------------------------------------- cleanup of what we start
-
-let tempRoot;
-const children = new Set();
-
-async function stopChild(entry) {
-  if (!children.has(entry)) return;
-  children.delete(entry);
-  if (entry.child.exitCode !== null || entry.child.signalCode !== null) return;
-  entry.child.kill('SIGTERM');
-  const timer = setTimeout(() => entry.child.kill('SIGKILL'), 10_000);
-  await entry.exited;
-  clearTimeout(timer);
-}
-
-async function cleanup() {
-  await Promise.allSettled([...children].map(stopChild));
-  if (tempRoot) await rm(tempRoot, { recursive: true, force: true }).catch(() => undefined);
-  tempRoot = undefined;
-}
-
-// Last resort when the process exits without the async cleanup (uncaught error, exit()).
-process.on('exit', () => {
-  for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL');
-  if (tempRoot) rmSync(tempRoot, { recursive: true, force: true });
-});
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    interrupted = true;
-    process.stderr.write(`\n${signal}: stopping the servers and removing temp folders\n`);
-    cleanup().finally(() => process.exit(130));
-  });
-}
-
-async function tempDir(name) {
-  const dir = path.join(tempRoot, name);
-  await mkdir(dir, { recursive: true });
-  return dir;
-}
+// Child processes and temp folders, removed on every way out (bench/support/processes.js).
+const procs = benchProcesses('mutual-bench-');
 
 // ---------------------------------------------------------------- child servers
-
-/** Spawns a server and waits for the JSON log line with `readyMsg`, which carries its url. */
-async function startChild(name, args, { env = {}, cwd, readyMsg }) {
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
-  const entry = { name, child, exited };
-  children.add(entry);
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
-    stderr = (stderr + chunk.toString()).slice(-20_000);
-  });
-  const url = await new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      let entryLine;
-      try {
-        entryLine = JSON.parse(line);
-      } catch {
-        return;
-      }
-      if (entryLine.msg === readyMsg) resolve(String(entryLine.url));
-      else if (entryLine.level >= 50) process.stderr.write(`[${name}] ${line}\n`);
-    });
-    void exited.then((code) => reject(new Error(`${name} exited (${code}) before listening:\n${stderr}`)));
-  });
-  return { ...entry, url, stop: () => stopChild(entry) };
-}
-
-async function http(url, { method = 'GET', headers = {}, body } = {}) {
-  const response = await fetch(url, {
-    method,
-    headers: { ...headers, ...(body !== undefined && { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let parsed = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // keep the text
-  }
-  return { status: response.status, body: parsed };
-}
 
 let counter = 0;
 const uniqueName = (prefix) => `${prefix}${process.pid.toString(36)}-${(counter += 1)}`;
 
 /** Mutual with auth and rules: each fresh database is a new group of the benchmark's member. */
 async function startMutual({ cpuProfDir } = {}) {
-  const dataDir = await tempDir(uniqueName('mutual-data-'));
-  const flags = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-  const server = await startChild('Mutual', [...flags, MUTUAL_BIN, 'start'], {
-    cwd: dataDir,
-    readyMsg: 'Mutual is listening',
-    env: { PORT: '0', HOST: '127.0.0.1', MUTUAL_DATA_DIR: dataDir, MUTUAL_ADMIN: ADMIN, LOG_LEVEL: 'info' },
-  });
-  const issuer = await loadDevIssuer(dataDir);
+  const dataDir = await procs.tempDir(uniqueName('mutual-data-'));
+  const { server, issuer } = await startMutualChild(procs, dataDir, { cpuProfDir });
   const token = await issuer.issueToken(MEMBER, { audience: 'mutual', expiresIn: '12h' });
   const headers = { authorization: `Bearer ${token}` };
   return {
@@ -194,9 +97,9 @@ async function startMutual({ cpuProfDir } = {}) {
 
 /** The baseline: express-pouchdb with no auth and no rules; each fresh database is a PUT. */
 async function startPlain({ cpuProfDir } = {}) {
-  const dataDir = await tempDir(uniqueName('plain-data-'));
+  const dataDir = await procs.tempDir(uniqueName('plain-data-'));
   const flags = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-  const server = await startChild('plain', [...flags, PLAIN_SERVER, dataDir], { cwd: dataDir, readyMsg: 'plain is listening' });
+  const server = await procs.startChild('plain', [...flags, PLAIN_SERVER, dataDir], { cwd: dataDir, readyMsg: 'plain is listening' });
   return {
     ...server,
     label: 'plain',
@@ -264,7 +167,7 @@ async function seedServer(db, docs) {
 }
 
 async function freshLocal() {
-  const dir = await tempDir(uniqueName('local-'));
+  const dir = await procs.tempDir(uniqueName('local-'));
   const db = new PouchDB(path.join(dir, 'db'));
   return {
     db,
@@ -284,17 +187,6 @@ async function docCount(db) {
 
 /** CLOCK_MONOTONIC in microseconds: the clock of V8's profile samples (on Linux). */
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
-
-/** CPU time (user + system, all threads: LevelDB's work included) of a process; Linux only. */
-function cpuMsOf(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks (CLK_TCK 100)
-  } catch {
-    return NaN;
-  }
-}
 
 async function measurePull(server, count, batchSize) {
   const db = await server.freshDb();
@@ -353,12 +245,6 @@ const SCENARIOS = [
   { key: 'push-100', label: 'push, batch_size 100', kind: 'push', run: (s, n) => measurePush(s, n, 100) },
 ];
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
 function printTable(results) {
   const header = ['measurement', 'Mutual docs/s', 'plain docs/s', 'Mutual/plain', 'target', 'met'];
   const rows = SCENARIOS.map((scenario) => {
@@ -368,11 +254,7 @@ function printTable(results) {
     const target = TARGETS[scenario.kind];
     return [scenario.label, mutual.toFixed(0), plain.toFixed(0), `${ratio.toFixed(3)}x`, `>= ${target}x`, ratio >= target ? 'yes' : 'NO'];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
+  table(header, rows);
 }
 
 function printRuns(results) {
@@ -403,7 +285,7 @@ function printRuns(results) {
 
 /** Runs one warm-up and three measurements against a server under --cpu-prof; its profile. */
 async function profileServer(start, label, run) {
-  const profileDir = await tempDir(uniqueName('cpu-profile-'));
+  const profileDir = await procs.tempDir(uniqueName('cpu-profile-'));
   const server = await start({ cpuProfDir: profileDir });
   await run(server, WARMUP_DOCS);
   const runs = [];
@@ -438,7 +320,7 @@ async function profileBoth() {
 }
 
 async function main() {
-  tempRoot = await mkdtemp(path.join(os.tmpdir(), 'mutual-bench-'));
+  const tempRoot = await procs.init();
   const cpus = os.cpus();
   console.log('Mutual replication benchmark (bench/replication)');
   console.log(`node ${process.version}, ${cpus.length} CPUs (${cpus[0]?.model?.trim() ?? 'unknown'}), ${os.platform()} ${os.arch()}`);
@@ -479,8 +361,8 @@ async function main() {
 
 main()
   .catch((error) => {
-    if (interrupted) return; // the servers were stopped under it: not a failure of its own
+    if (procs.interrupted) return; // the servers were stopped under it: not a failure of its own
     process.stderr.write(`\nbenchmark failed: ${error?.stack ?? error}\n`);
     process.exitCode = 1;
   })
-  .finally(cleanup);
+  .finally(procs.cleanup);

@@ -1,6 +1,6 @@
 // Child processes and temp folders for a benchmark script, cleaned up on every way out:
-// normal end, a thrown error, process.exit(), SIGINT/SIGTERM. The same pattern as
-// bench/replication/run.js, made reusable (used by bench/latency/run.js).
+// normal end, a thrown error, process.exit(), SIGINT/SIGTERM. Shared by the benchmark
+// scripts (bench/latency, bench/ledger, bench/replication).
 //
 //   const procs = benchProcesses('mutual-latency-bench-');
 //   await procs.init();                         // makes the temp root under the OS temp dir
@@ -30,7 +30,7 @@ export function freePort() {
   });
 }
 
-/** CPU time (user + system, all threads) of a process in ms, from /proc; NaN where there is none. */
+/** CPU time (user + system, all threads: LevelDB's work included) of a process in ms, from /proc; NaN where there is none. */
 export function cpuMsOf(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -97,10 +97,10 @@ export function benchProcesses(prefix) {
     /**
      * Spawns `node <args>` and waits until it is ready: either the JSON log line whose `msg` is
      * `readyMsg` (its `url` is the server's) or, with `readyUrl`, until GET `readyUrl + readyPath`
-     * answers 200 (for a server that logs nothing at its log level). Lines at level >= 50
-     * (pino's error) are echoed to stderr with the child's name.
+     * answers 200 (for a server that logs nothing at its log level). Lines at level >= echoLevel
+     * (default 50, pino's error; 40 adds warnings) are echoed to stderr with the child's name.
      */
-    async startChild(name, args, { env = {}, cwd, readyMsg, readyUrl, readyPath = '/', timeoutMs = 60_000 }) {
+    async startChild(name, args, { env = {}, cwd, readyMsg, readyUrl, readyPath = '/', timeoutMs = 60_000, echoLevel = 50 }) {
       const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
       const entry = { name, child, exited };
@@ -120,7 +120,7 @@ export function benchProcesses(prefix) {
           return;
         }
         if (readyMsg && parsed.msg === readyMsg) logged(String(parsed.url));
-        else if (parsed.level >= 50) process.stderr.write(`[${name}] ${line}\n`);
+        else if (parsed.level >= echoLevel) process.stderr.write(`[${name}] ${line}\n`);
       });
       const died = exited.then((code) => {
         throw new Error(`${name} exited (${code}) before it was ready:\n${stderr}`);

@@ -69,6 +69,36 @@ describe('_changes', () => {
     expect(answer.body.last_seq).toBe(answer.body.results[0].seq);
   });
 
+  it('longpoll: many clients waiting on one database each get the same next change', async () => {
+    const options = ['', '&include_docs=true', '&style=all_docs'];
+    const pending = Array.from({ length: 30 }, (_, i) => request(`${db}/_changes?feed=longpoll&since=now${options[i % 3]}`, { token }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const rev = await write('many');
+    const answers = await Promise.all(pending);
+    for (const [i, answer] of answers.entries()) {
+      expect(answer.status).toBe(200);
+      expect(answer.body.results.map((c: any) => c.id)).toEqual(['offer:many']);
+      expect(answer.body.results[0].changes).toEqual([{ rev }]);
+      expect(answer.body.results[0].doc?.name).toBe(i % 3 === 1 ? 'Offer many' : undefined);
+    }
+    expect(new Set(answers.map((answer) => answer.body.last_seq)).size).toBe(1);
+  });
+
+  it('longpoll: a filter waits past the changes it does not select', async () => {
+    const filtered = request(`${db}/_changes?feed=longpoll&since=now&filter=_doc_ids`, { method: 'POST', token, body: { doc_ids: ['offer:wanted'] } });
+    const unfiltered = request(`${db}/_changes?feed=longpoll&since=now`, { token });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await write('unwanted');
+    expect((await unfiltered).body.results.map((c: any) => c.id)).toEqual(['offer:unwanted']);
+    let settled = false;
+    void filtered.then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(settled).toBe(false);
+    await write('wanted');
+    const answer = await filtered;
+    expect(answer.body.results.map((c: any) => c.id)).toEqual(['offer:wanted']);
+  });
+
   it('longpoll: answers with no results when its timeout passes', async () => {
     const answer = await request(`${db}/_changes?feed=longpoll&since=now&timeout=200`, { token });
     expect(answer.body.results).toEqual([]);

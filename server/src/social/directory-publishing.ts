@@ -6,6 +6,7 @@ import { memberCardOf, profileId, type StoredMembership } from './members.js';
 import {
   entryId, imageAttachments, publicItem, publishes, type DirectoryEntry, type PublishedKind,
 } from './public-entries.js';
+import type { Change } from '../core/store/change-reactions.js';
 import type { ChangeHandler } from './social-reaction.js';
 
 const itemKinds: Record<string, ItemKind> = { offer: offerKind, need: needKind };
@@ -20,6 +21,13 @@ async function found<T>(db: Database, id: string, options: object = {}): Promise
 }
 
 const isPublic = (doc: StoredItem | undefined): doc is StoredItem => doc !== undefined && (doc.access ?? DEFAULT_ACCESS) === 'public';
+
+/**
+ * A document whose one leaf is its first revision never had another state (the reactions read
+ * `style=all_docs`, so conflicts and deletions show as leaves): when it is not public, nothing
+ * of it can be in the directory, and looking there is skipped (most new offers and needs).
+ */
+const neverOtherwise = (change: Change) => change.changes.length === 1 && change.changes[0]!.rev.startsWith('1-');
 
 /**
  * Publishes the `access: public` offers, needs and member cards of every group to the
@@ -74,7 +82,9 @@ export function directoryPublishing(directory: Database, now: () => Date): Chang
       const type = typeOfDocumentId(change.id);
       const id = itemIdOf(change.id);
       const kind = type === undefined ? undefined : itemKinds[type];
-      if (kind) await publishItem(group, db, kind, change.deleted ? undefined : (change.doc as StoredItem | undefined), id);
+      const doc = change.deleted ? undefined : (change.doc as StoredItem | undefined);
+      if (kind && !isPublic(doc) && neverOtherwise(change)) continue;
+      if (kind) await publishItem(group, db, kind, doc, id);
       else if (type === 'member' || type === 'member-profile') await publishCard(group, db, id);
     }
   };

@@ -1,10 +1,11 @@
-import { groupDatabaseName, serverUserContext, typeOfDocumentId } from '@mutual/schema';
+import { groupDatabaseName, typeOfDocumentId } from '@mutual/schema';
 import type { EventBus } from '../core/event-bus.js';
 import { KeyedQueue } from '../core/keyed-queue.js';
 import type { Logger } from '../core/logger.js';
 import type { Change } from '../core/store/change-reactions.js';
 import type { DatabasePool } from '../core/store/database-pool.js';
 import type { Database } from '../core/store/pouchdb.js';
+import { writeAsServer } from '../core/store/write-as-server.js';
 import { PUBLISHED_EVENT, socialEvent } from './events.js';
 import type { StoredItem } from './kinds.js';
 import type { ChangeHandler } from './social-reaction.js';
@@ -17,6 +18,9 @@ export const SOCIAL_EVENTS_DB = 'mutual-social-events';
  * pass over the in-memory schedule costs nothing when nothing is due.
  */
 export const EXPIRY_SWEEP_MS = 60_000;
+
+/** The queue's one key: a change batch and the expiry sweep never decide on the same marker at once. */
+const MARKERS = 'markers';
 
 interface Marker {
   _id: string;
@@ -42,6 +46,7 @@ interface Due {
  */
 export class SocialEvents {
   private readonly due = new Map<string, Due>();
+  /** Marker reads and writes, one batch or expiry at a time (see MARKERS). */
   private readonly queue = new KeyedQueue();
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
@@ -58,9 +63,7 @@ export class SocialEvents {
   readonly handle: ChangeHandler = async (group, _db, changes) => {
     const items = changes.filter((change) => PUBLISHED_EVENT[typeOfDocumentId(change.id) ?? ''] !== undefined);
     if (items.length === 0) return;
-    await this.pool.with(SOCIAL_EVENTS_DB, async (markers) => {
-      for (const change of items) await this.saw(markers, group, change);
-    });
+    await this.pool.with(SOCIAL_EVENTS_DB, (markers) => this.queue.run(MARKERS, () => this.saw(markers, group, items)));
   };
 
   /** Loads the expiry schedule, sweeps once (what expired while the server was down), then every minute. */
@@ -95,7 +98,7 @@ export class SocialEvents {
   private async expire(markers: Database, due: [string, Due][], now: Date): Promise<void> {
     for (const [markerId, entry] of due) {
       if (this.stopped) return;
-      await this.queue.run(markerId, async () => {
+      await this.queue.run(MARKERS, async () => {
         const doc = await this.pool.with(groupDatabaseName(entry.group), (db) => db.get(entry.docId).catch(absent)) as StoredItem | undefined;
         if (!doc || doc.expires !== entry.expires) {
           // Deleted or renewed since: the change feed brings (or brought) its new state.
@@ -109,23 +112,28 @@ export class SocialEvents {
     }
   }
 
-  private async saw(markers: Database, group: string, change: Change): Promise<void> {
-    const markerId = `${group}/${change.id}`;
-    await this.queue.run(markerId, async () => {
-      const marker = await markerIn(markers, markerId);
+  /** A batch of changes: their markers read at once, the events emitted, the markers written in one write. */
+  private async saw(markers: Database, group: string, changes: Change[]): Promise<void> {
+    const markerIds = changes.map((change) => `${group}/${change.id}`);
+    const known = await Promise.all(markerIds.map((markerId) => markerIn(markers, markerId)));
+    const writes: Marker[] = [];
+    changes.forEach((change, i) => {
+      const markerId = markerIds[i]!;
+      const marker = known[i];
       if (change.deleted) {
         this.due.delete(markerId);
-        if (marker) await write(markers, { _id: markerId, _rev: marker._rev, _deleted: true } as Marker);
+        if (marker) writes.push({ _id: markerId, _rev: marker._rev, _deleted: true } as Marker);
         return;
       }
       const doc = change.doc as StoredItem | undefined;
       if (!doc) return;
       if (!marker) this.bus.emit(socialEvent(PUBLISHED_EVENT[doc.type]!, group, doc, this.now()));
       const expires = doc.type === 'offer' && typeof doc.expires === 'string' ? doc.expires : undefined;
-      if (!marker || marker.expires !== expires) await this.mark(markers, markerId, (current) => ({ ...current, expires }));
+      if (!marker || marker.expires !== expires) writes.push(withExpires({ ...(marker ?? { _id: markerId }), expires }));
       if (expires !== undefined && marker?.expiredFor !== expires) this.due.set(markerId, { group, docId: doc._id, expires });
       else this.due.delete(markerId);
     });
+    if (writes.length > 0) await writeAsServer(markers, writes);
   }
 
   private async load(): Promise<void> {
@@ -139,9 +147,7 @@ export class SocialEvents {
   }
 
   private async mark(markers: Database, markerId: string, change: (marker: Marker) => Marker): Promise<void> {
-    const next = change((await markerIn(markers, markerId)) ?? { _id: markerId });
-    if (next.expires === undefined) delete next.expires;
-    await write(markers, next);
+    await writeAsServer(markers, [withExpires(change((await markerIn(markers, markerId)) ?? { _id: markerId }))]);
   }
 }
 
@@ -149,8 +155,10 @@ function markerIn(markers: Database, markerId: string): Promise<Marker | undefin
   return markers.get(markerId).catch(absent) as Promise<Marker | undefined>;
 }
 
-async function write(markers: Database, marker: Marker): Promise<void> {
-  await markers.put(marker as never, { userCtx: serverUserContext } as never);
+/** A marker without an `expires` key when it has none. */
+function withExpires(marker: Marker): Marker {
+  if (marker.expires === undefined) delete marker.expires;
+  return marker;
 }
 
 /** A document that is not there (404) is undefined; any other failure stays one. */

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { errors, fieldIssues } from '@mutual/schema';
 import type { Database } from '../store/pouchdb.js';
+import type { LongpollWaiters } from './longpoll-waiters.js';
 import { changesBodySchema, changesQuerySchema, type ChangesQuery } from './changes-query.js';
 
 /** A longpoll without a heartbeat answers after this long with no change (CouchDB's default). */
@@ -8,7 +9,6 @@ const LONGPOLL_TIMEOUT_MS = 60_000;
 /** A streaming consumer that falls this far behind is cut off; it resumes from its last seq. */
 const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 
-type Change = PouchDB.Core.ChangesResponseChange<object>;
 type ChangesOptions = PouchDB.Core.ChangesOptions;
 
 function optionsFor(query: ChangesQuery, body: { doc_ids?: string[]; selector?: object }, since: number) {
@@ -32,7 +32,7 @@ function optionsFor(query: ChangesQuery, body: { doc_ids?: string[]; selector?: 
  * timer and a listener per disconnected client and has no eventsource). Every live feed is
  * torn down when the client goes away.
  */
-export async function serveChanges(req: Request, res: Response, db: Database): Promise<void> {
+export async function serveChanges(req: Request, res: Response, db: Database, longpolls: LongpollWaiters): Promise<void> {
   const query = changesQuerySchema.safeParse(req.query);
   if (!query.success) throw errors.validationFailed(fieldIssues(query.error), 'bad _changes query');
   const body = changesBodySchema.safeParse(req.method === 'POST' ? req.body : undefined);
@@ -46,38 +46,26 @@ export async function serveChanges(req: Request, res: Response, db: Database): P
       res.json({ results: result.results, last_seq: result.last_seq });
       return;
     }
-    return waitForChanges(res, db, { ...options, since: Number(result.last_seq) }, query.data);
+    return waitForChanges(res, db, { ...options, since: Number(result.last_seq) }, query.data, longpolls);
   }
   return streamChanges(res, db, options, query.data);
 }
 
-/** Holds a longpoll open until the first change arrives, then answers with what came. */
-function waitForChanges(res: Response, db: Database, options: ChangesOptions, query: ChangesQuery) {
+/** Holds a longpoll open until a change it selects arrives, then answers with what came. */
+function waitForChanges(res: Response, db: Database, options: ChangesOptions, query: ChangesQuery, longpolls: LongpollWaiters) {
   res.status(200).type('application/json');
-  const results: Change[] = [];
-  let lastSeq: number | string = options.since ?? 0;
-  const feed = db.changes({ ...options, live: true, return_docs: false });
   const timers: NodeJS.Timeout[] = [];
-  let finished = false;
-
-  const finish = () => {
-    if (finished) return;
-    finished = true;
-    feed.cancel();
+  const finish = (body: string) => {
+    stopWaiting();
     timers.forEach(clearInterval);
-    if (!res.writableEnded) res.end(JSON.stringify({ results, last_seq: lastSeq }) + '\n');
+    if (!res.writableEnded) res.end(body);
   };
-  feed.on('change', (change) => {
-    results.push(change);
-    lastSeq = change.seq;
-    // Changes written in one batch arrive in one turn of the event loop: answer with all.
-    if (results.length === 1) setImmediate(finish);
-  });
-  feed.on('error', finish);
+  const stopWaiting = longpolls.wait(db, options, query.filter, finish);
   if (query.heartbeat) timers.push(setInterval(() => res.write('\n'), query.heartbeat));
   const timeout = query.timeout ?? (query.heartbeat ? undefined : LONGPOLL_TIMEOUT_MS);
-  if (timeout !== undefined) timers.push(setTimeout(finish, timeout));
-  res.on('close', finish);
+  const nothing = JSON.stringify({ results: [], last_seq: options.since }) + '\n';
+  if (timeout !== undefined) timers.push(setTimeout(() => finish(nothing), timeout));
+  res.on('close', () => finish(nothing));
 }
 
 /** Continuous (a JSON line per change) and eventsource (an SSE event per change) feeds. */

@@ -8,6 +8,7 @@ import { asyncRoute } from '../http/async-route.js';
 import { couchErrors } from '../http/error-handlers.js';
 import { allows, canRead, requiredAccess } from './access-policy.js';
 import { serveChanges } from './changes-feed.js';
+import { LongpollWaiters } from './longpoll-waiters.js';
 import { securityObjectOf } from './security-object.js';
 import { limitBodies, limitDocuments } from './size-limits.js';
 import type { OpenRequests } from './open-requests.js';
@@ -55,6 +56,7 @@ export function couchFace(options: CouchFaceOptions): Router {
   const { PouchDB, pool, log } = options;
   const pouchApp = expressPouchDB(PouchDB, { mode: 'custom', overrideMode: { include: EXPRESS_POUCHDB_PARTS } });
   const router = express.Router();
+  const longpolls = new LongpollWaiters();
 
   router.get('/', (_req, res) => {
     res.json({ couchdb: 'Welcome', version: options.version, vendor: { name: 'Mutual', version: options.version } });
@@ -100,7 +102,7 @@ export function couchFace(options: CouchFaceOptions): Router {
     if (req.method !== 'GET' && req.method !== 'POST') throw errors.methodNotAllowed();
     const dbName = dbNameOf(req);
     if (!options.exists(dbName)) throw errors.notFound(`no database ${dbName}`);
-    await pool.with(dbName, (db) => serveChanges(req, res, db));
+    await pool.with(dbName, (db) => serveChanges(req, res, db, longpolls));
   }));
 
   router.get('/:db/_security', (req, res) => {

@@ -10,7 +10,7 @@ export interface Reaction {
   /** Names the checkpoint `_local/mutual-reaction-<name>` kept in each database. */
   name: string;
   appliesTo(dbName: string): boolean;
-  /** Called with changes in sequence order; a throw leaves them to the next run. */
+  /** Called with changes in sequence order (`style=all_docs`: every leaf revision); a throw leaves them to the next run. */
   react(dbName: string, db: Database, changes: Change[]): Promise<void>;
 }
 
@@ -100,7 +100,7 @@ export class ChangeReactions {
       }));
       for (;;) {
         const since = Math.min(...checkpoints.map((checkpoint) => Number(checkpoint.seq)));
-        const batch = await db.changes({ since, include_docs: true, limit: BATCH });
+        const batch = await db.changes({ since, include_docs: true, limit: BATCH, style: 'all_docs' });
         if (batch.results.length === 0) return;
         await Promise.all(reactions.map(async (reaction, i) => {
           const checkpoint = checkpoints[i]!;
