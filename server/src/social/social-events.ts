@@ -1,11 +1,10 @@
-import { groupDatabaseName, typeOfDocumentId } from '@mutual/schema';
+import { errors, groupDatabaseName, serverUserContext, typeOfDocumentId } from '@mutual/schema';
 import type { EventBus } from '../core/event-bus.js';
 import { KeyedQueue } from '../core/keyed-queue.js';
 import type { Logger } from '../core/logger.js';
 import type { Change } from '../core/store/change-reactions.js';
 import type { DatabasePool } from '../core/store/database-pool.js';
 import type { Database } from '../core/store/pouchdb.js';
-import { writeAsServer } from '../core/store/write-as-server.js';
 import { PUBLISHED_EVENT, socialEvent } from './events.js';
 import type { StoredItem } from './kinds.js';
 import type { ChangeHandler } from './social-reaction.js';
@@ -25,6 +24,7 @@ const MARKERS = 'markers';
 interface Marker {
   _id: string;
   _rev?: string;
+  _deleted?: boolean;
   /** The offer's `expires` when last seen, and the one its OfferExpired was emitted for. */
   expires?: string;
   expiredFor?: string;
@@ -39,12 +39,16 @@ interface Due {
 /**
  * Emits the social events from what the group databases' change feeds show was committed:
  * `…Published` the first time an offer, need or post is seen (a marker in a server-only
- * database remembers it, so a restart or a later edit does not repeat it), and `OfferExpired`
+ * database remembers it, so a restart or a later edit does not repeat it; the markers are also
+ * held in memory, read once at start, so a change costs no read), and `OfferExpired`
  * from a periodic sweep of the offers whose `expires` passed (a schedule kept in memory, loaded
  * from the markers at start). An event is emitted before its marker is written: after a crash
  * between the two it is emitted again, with the same id (at least once).
  */
 export class SocialEvents {
+  /** Every marker, by id: loaded once, then kept in step with what this process writes (only it does). */
+  private readonly markers = new Map<string, Marker>();
+  private loaded: Promise<void> | undefined;
   private readonly due = new Map<string, Due>();
   /** Marker reads and writes, one batch or expiry at a time (see MARKERS). */
   private readonly queue = new KeyedQueue();
@@ -63,6 +67,7 @@ export class SocialEvents {
   readonly handle: ChangeHandler = async (group, _db, changes) => {
     const items = changes.filter((change) => PUBLISHED_EVENT[typeOfDocumentId(change.id) ?? ''] !== undefined);
     if (items.length === 0) return;
+    await this.load();
     await this.pool.with(SOCIAL_EVENTS_DB, (markers) => this.queue.run(MARKERS, () => this.saw(markers, group, items)));
   };
 
@@ -112,17 +117,15 @@ export class SocialEvents {
     }
   }
 
-  /** A batch of changes: their markers read at once, the events emitted, the markers written in one write. */
+  /** A batch of changes: the events emitted, then their markers written in one write. */
   private async saw(markers: Database, group: string, changes: Change[]): Promise<void> {
-    const markerIds = changes.map((change) => `${group}/${change.id}`);
-    const known = await Promise.all(markerIds.map((markerId) => markerIn(markers, markerId)));
     const writes: Marker[] = [];
-    changes.forEach((change, i) => {
-      const markerId = markerIds[i]!;
-      const marker = known[i];
+    changes.forEach((change) => {
+      const markerId = `${group}/${change.id}`;
+      const marker = this.markers.get(markerId);
       if (change.deleted) {
         this.due.delete(markerId);
-        if (marker) writes.push({ _id: markerId, _rev: marker._rev, _deleted: true } as Marker);
+        if (marker) writes.push({ _id: markerId, _rev: marker._rev, _deleted: true });
         return;
       }
       const doc = change.doc as StoredItem | undefined;
@@ -133,13 +136,23 @@ export class SocialEvents {
       if (expires !== undefined && marker?.expiredFor !== expires) this.due.set(markerId, { group, docId: doc._id, expires });
       else this.due.delete(markerId);
     });
-    if (writes.length > 0) await writeAsServer(markers, writes);
+    if (writes.length > 0) await this.write(markers, writes);
   }
 
-  private async load(): Promise<void> {
+  /** The markers (and from them the expiry schedule), read once. */
+  private load(): Promise<void> {
+    this.loaded ??= this.readMarkers().catch((error: unknown) => {
+      this.loaded = undefined;
+      throw error;
+    });
+    return this.loaded;
+  }
+
+  private async readMarkers(): Promise<void> {
     const markers = await this.pool.with(SOCIAL_EVENTS_DB, (db) => db.allDocs({ include_docs: true }));
     for (const row of markers.rows) {
       const marker = row.doc as unknown as Marker | undefined;
+      if (marker) this.markers.set(marker._id, marker);
       if (!marker?.expires || marker.expiredFor === marker.expires || this.due.has(marker._id)) continue;
       const slash = marker._id.indexOf('/');
       this.due.set(marker._id, { group: marker._id.slice(0, slash), docId: marker._id.slice(slash + 1), expires: marker.expires });
@@ -147,12 +160,21 @@ export class SocialEvents {
   }
 
   private async mark(markers: Database, markerId: string, change: (marker: Marker) => Marker): Promise<void> {
-    await writeAsServer(markers, [withExpires(change((await markerIn(markers, markerId)) ?? { _id: markerId }))]);
+    await this.write(markers, [withExpires(change({ ...(this.markers.get(markerId) ?? { _id: markerId }) }))]);
   }
-}
 
-function markerIn(markers: Database, markerId: string): Promise<Marker | undefined> {
-  return markers.get(markerId).catch(absent) as Promise<Marker | undefined>;
+  /** Writes markers and keeps the ones written in memory, also when others fail (rows follow the input). */
+  private async write(markers: Database, docs: Marker[]): Promise<void> {
+    const rows = await markers.bulkDocs(docs as never, { userCtx: serverUserContext } as never);
+    docs.forEach((doc, i) => {
+      const row = rows[i] as { rev?: string; error?: unknown } | undefined;
+      if (!row || row.error) return;
+      if (doc._deleted) this.markers.delete(doc._id);
+      else this.markers.set(doc._id, { ...doc, _rev: row.rev });
+    });
+    const failed = rows.find((row) => 'error' in row && row.error);
+    if (failed) throw errors.internal(`could not write an event marker: ${JSON.stringify(failed)}`);
+  }
 }
 
 /** A marker without an `expires` key when it has none. */
