@@ -9,6 +9,16 @@ const adminCredentials = z
     return { user: value.slice(0, at), password: value.slice(at + 1) };
   });
 
+/** `*` or a comma-separated list of origins (`https://app.example.org`), each exactly an origin. */
+const corsOrigins = z
+  .string()
+  .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+  .refine((origins) => origins.length > 0, 'must name at least one origin, or *')
+  .refine(
+    (origins) => origins.every((origin) => origin === '*' || (URL.canParse(origin) && new URL(origin).origin === origin)),
+    'must be * or origins such as https://app.example.org (scheme, host and port only, no path or trailing slash)',
+  );
+
 /** Every setting of the server, from the environment (and CLI flags that override it). */
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(5984),
@@ -17,6 +27,8 @@ export const configSchema = z.object({
   OIDC_ISSUER: z.url().optional(),
   OIDC_AUDIENCE: z.string().min(1).optional(),
   MUTUAL_ADMIN: adminCredentials.optional(),
+  /** Browser apps on these origins may call the server (CORS); none when unset. */
+  MUTUAL_CORS_ORIGINS: corsOrigins.optional(),
   /** Largest request body accepted, in bytes (CouchDB's max_http_request_size). */
   MUTUAL_MAX_BODY_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
   /** Largest single document, in bytes of its JSON (CouchDB's max_document_size). */

@@ -10,6 +10,7 @@ import { couchFace } from './core/couch/couch-face.js';
 import { EventBus } from './core/event-bus.js';
 import { loadServerKey } from './core/auth/server-key.js';
 import type { JWK } from 'jose';
+import { crossOrigin } from './core/http/cross-origin.js';
 import { couchErrors, restErrors } from './core/http/error-handlers.js';
 import type { Logger } from './core/logger.js';
 import { openStore } from './core/store/open-store.js';
@@ -51,6 +52,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 
   const app = express();
   app.disable('x-powered-by');
+  if (config.MUTUAL_CORS_ORIGINS) {
+    app.use(crossOrigin(config.MUTUAL_CORS_ORIGINS));
+    log.info({ origins: config.MUTUAL_CORS_ORIGINS }, 'CORS: browser apps of these origins may call the server');
+  }
   app.get('/health', (_req, res, next) => {
     store.directory.info().then(
       () => res.json({ status: 'ok', version, databases: store.pool.size }),

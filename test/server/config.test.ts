@@ -17,6 +17,9 @@ describe('configuration', () => {
     [{ MUTUAL_ADMIN: 'no-colon' }, 'MUTUAL_ADMIN'],
     [{ OIDC_ISSUER: 'not a url' }, 'OIDC_ISSUER'],
     [{ MUTUAL_MAX_OPEN_DATABASES: '1' }, 'MUTUAL_MAX_OPEN_DATABASES'],
+    [{ MUTUAL_CORS_ORIGINS: 'https://app.example.org/' }, 'MUTUAL_CORS_ORIGINS'],
+    [{ MUTUAL_CORS_ORIGINS: 'app.example.org' }, 'MUTUAL_CORS_ORIGINS'],
+    [{ MUTUAL_CORS_ORIGINS: ' , ' }, 'MUTUAL_CORS_ORIGINS'],
   ])('refuses %j with a message naming the setting', async (env, name) => {
     const result = mutual(['start'], { MUTUAL_DATA_DIR: await tempDir(), ...env });
     expect(result.status).toBe(1);
