@@ -115,13 +115,28 @@ describe('publishing to the directory', () => {
     expect((await api.get(`/directory/members?filter[community]=${m.code}`, reader)).body.members).toEqual([]);
   });
 
-  it('hides the public items of an archived community', async () => {
+  it('withdraws every public item and card of a deleted community, and only those', async () => {
     const a = await community(server);
+    const other = await community(server);
     const offer = (await api.post(`/communities/${a.code}/offers`, a.alice, { name: 'Soon gone', access: 'public' })).body;
+    const need = (await api.post(`/communities/${a.code}/needs`, a.alice, { content: '<p>A ladder</p>', access: 'public' })).body;
+    await api.post(`/communities/${a.code}/members`, a.alice, { name: 'Alice Baker', access: 'public' });
+    const stays = (await api.post(`/communities/${other.code}/offers`, other.alice, { name: 'Still here', access: 'public' })).body;
     await published(`offer:${a.code}:${offer.id}`);
+    await published(`need:${a.code}:${need.id}`);
+    await published(`member:${a.code}:${userKey(a.alice)}`);
+    await published(`offer:${other.code}:${stays.id}`);
     expect((await api.get(`/directory/offers/${offer.id}`, reader)).status).toBe(200);
+
     expect((await api.delete(`/communities/${a.code}`, a.manager)).status).toBe(204);
     expectError(await api.get(`/directory/offers/${offer.id}`, reader), 404, 'NotFound');
+    // Gone from the directory database too, for replicas that follow it.
+    await withdrawn(`offer:${a.code}:${offer.id}`);
+    await withdrawn(`need:${a.code}:${need.id}`);
+    await withdrawn(`member:${a.code}:${userKey(a.alice)}`);
+    const left = await directory.allDocs({ startkey: `offer:${a.code}:`, endkey: `offer:${a.code}:\uffff` });
+    expect(left.rows).toEqual([]);
+    expect((await directory.get(`offer:${other.code}:${stays.id}`)).item.name).toBe('Still here');
   });
 });
 

@@ -43,8 +43,17 @@ export class Directory {
 
   /** Every community still served. */
   async active(): Promise<Listing[]> {
+    return (await this.all()).filter((listing) => !listing.archived);
+  }
+
+  /** Every deleted community. */
+  async archived(): Promise<Listing[]> {
+    return (await this.all()).filter((listing) => listing.archived);
+  }
+
+  private async all(): Promise<Listing[]> {
     const result = await this.db.allDocs({ startkey: 'group:', endkey: 'group:\uffff', include_docs: true });
-    return result.rows.map((row) => row.doc as unknown as Listing).filter((listing) => !listing.archived);
+    return result.rows.map((row) => row.doc as unknown as Listing);
   }
 
   async save(listing: Listing): Promise<void> {

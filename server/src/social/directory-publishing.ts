@@ -1,4 +1,5 @@
 import { DEFAULT_ACCESS, SERVER_NAME, typeOfDocumentId } from '@mutual/schema';
+import type { Directory } from '../communities/directory.js';
 import type { Database } from '../core/store/pouchdb.js';
 import { serverStamp, writeAsServer } from '../core/store/write-as-server.js';
 import { itemIdOf, needKind, offerKind, resourceOf, type ItemKind, type StoredItem } from './kinds.js';
@@ -29,14 +30,26 @@ const isPublic = (doc: StoredItem | undefined): doc is StoredItem => doc !== und
  */
 const neverOtherwise = (change: Change) => change.changes.length === 1 && change.changes[0]!.rev.startsWith('1-');
 
+const PUBLISHED_KINDS: PublishedKind[] = ['offer', 'need', 'member'];
+
+/** Withdraws every entry a community published (it was deleted); running it again changes nothing. */
+export async function withdrawCommunity(directory: Database, group: string): Promise<void> {
+  const results = await Promise.all(PUBLISHED_KINDS.map((kind) => {
+    const prefix = entryId(kind, group, '');
+    return directory.allDocs({ startkey: prefix, endkey: `${prefix}\uffff` });
+  }));
+  const tombstones = results.flatMap((result) => result.rows.map((row) => ({ _id: row.id, _rev: row.value.rev, _deleted: true })));
+  if (tombstones.length > 0) await writeAsServer(directory, tombstones);
+}
+
 /**
  * Publishes the `access: public` offers, needs and member cards of every group to the
  * `directory` database, and withdraws them when they become private or group-only, are
- * deleted, or their member leaves. It follows the group databases' change feeds (see
+ * deleted, their member leaves, or their community is deleted. It follows the group databases' change feeds (see
  * social-reaction.ts), so what changed while the server was down is published when it starts,
  * and each step compares with what the directory holds: running it twice changes nothing.
  */
-export function directoryPublishing(directory: Database, now: () => Date): ChangeHandler {
+export function directoryPublishing(directory: Database, listings: Directory, now: () => Date): ChangeHandler {
   async function sync(kind: PublishedKind, group: string, id: string, db: Database, source: StoredItem | undefined,
     item: DirectoryEntry['item'] | undefined): Promise<void> {
     const _id = entryId(kind, group, id);
@@ -78,6 +91,7 @@ export function directoryPublishing(directory: Database, now: () => Date): Chang
   }
 
   return async (group, db, changes) => {
+    if ((await listings.find(group))?.archived) return withdrawCommunity(directory, group);
     for (const change of changes) {
       const type = typeOfDocumentId(change.id);
       const id = itemIdOf(change.id);

@@ -3,7 +3,7 @@ import type { Logger } from '../core/logger.js';
 import type { ServerModule } from '../core/module.js';
 import type { Store } from '../core/store/open-store.js';
 import { Directory } from '../communities/directory.js';
-import { directoryPublishing } from './directory-publishing.js';
+import { directoryPublishing, withdrawCommunity } from './directory-publishing.js';
 import { GroupItems } from './group-items.js';
 import { itemKinds } from './kinds.js';
 import { directoryRoutes } from './routes/directory-routes.js';
@@ -22,11 +22,20 @@ export function socialModule(store: Store, bus: EventBus, log: Logger, now: () =
   const listings = new Directory(store.directory);
   const services: SocialServices = { items: new GroupItems(store.pool, listings), listings, directory: store.directory, now };
   const events = new SocialEvents(store.pool, bus, log, now);
+  const withdraw = (group: string) => withdrawCommunity(store.directory, group)
+    .catch((error: unknown) => log.error({ err: error, group }, 'withdrawing a deleted community from the directory failed'));
+  bus.on('CommunityDeleted', (event) => withdraw(event.group));
   return {
     name: 'social',
     routes: [...itemKinds.flatMap((kind) => itemRoutes(kind, services)), ...memberRoutes(services), ...directoryRoutes(services)],
-    reactions: [socialReaction([directoryPublishing(store.directory, now), events.handle])],
-    start: () => events.start(),
+    reactions: [socialReaction([directoryPublishing(store.directory, listings, now), events.handle])],
+    start: () => {
+      events.start();
+      // A deletion the server stopped in the middle of is finished here.
+      void listings.archived()
+        .then((archived) => Promise.all(archived.map((listing) => withdraw(listing.code))))
+        .catch((error: unknown) => log.error({ err: error }, 'reading the deleted communities failed'));
+    },
     stop: () => events.stop(),
   };
 }

@@ -34,6 +34,12 @@ export async function openStore(dataDir: string, maxOpenDatabases: number, log: 
   await mkdir(dataDir, { recursive: true });
   const PouchDB = pouchdbIn(dataDir) as StorePouchDB;
   (require('pouchdb-all-dbs') as (pouch: unknown) => void)(PouchDB);
+  // pouchdb-all-dbs copies its whole list per call; a request needs one answer. Listening
+  // before any database opens: a `created` heard only after the first listing would be lost.
+  const known = new Set<string>();
+  const normal = (name: string) => name.replace(/^_pouch_/, '');
+  PouchDB.on('created', (name: string) => known.add(normal(name)));
+  PouchDB.on('destroyed', (name: string) => known.delete(normal(name)));
   const pool: DatabasePool = new DatabasePool(PouchDB, maxOpenDatabases, (name, db) => {
     installValidation(name, db, (written) => reactions.notify(written));
     installAttachmentWrites(db);
@@ -49,11 +55,7 @@ export async function openStore(dataDir: string, maxOpenDatabases: number, log: 
   }
   const groups = ruled.filter((name) => placeOfDatabase(name)?.kind === 'group').length;
   log.info({ groups, users: ruled.length - groups, upgraded, rulesHash: rules.mutual.rulesHash.slice(0, 12) }, 'database rules checked');
-  // pouchdb-all-dbs copies its whole list per call; a request needs one answer.
-  const known = new Set(await PouchDB.allDbs());
-  const normal = (name: string) => name.replace(/^_pouch_/, '');
-  PouchDB.on('created', (name: string) => known.add(normal(name)));
-  PouchDB.on('destroyed', (name: string) => known.delete(normal(name)));
+  for (const name of await PouchDB.allDbs()) known.add(name);
   return {
     PouchDB, pool, directory, rules, reactions,
     allDbs: () => PouchDB.allDbs(),
