@@ -16,6 +16,8 @@ import type { Logger } from './core/logger.js';
 import { openStore } from './core/store/open-store.js';
 import { MEMBERSHIPS_DB, MembershipIndex } from './communities/membership-index.js';
 import { OpenRequests } from './core/couch/open-requests.js';
+import { ChangeWaits } from './core/couch/change-waits.js';
+import { changesWaitRoute } from './core/couch/changes-wait-route.js';
 import { routerFor } from './core/http/api-route.js';
 import { openApiDocument } from './core/http/openapi.js';
 import { serverModules } from './modules.js';
@@ -76,9 +78,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   for (const module of modules) module.reactions.forEach((reaction) => store.reactions.register(reaction));
 
   const openRequests = new OpenRequests();
-  // A member who leaves or is removed is cut off at once, live feeds included.
+  const changeWaits = new ChangeWaits(store.pool, store.exists);
+  // A member who leaves or is removed is cut off at once, live feeds and waits included.
   memberships.on('change', ({ group, user, role }) => {
-    if (role === undefined) openRequests.closeAll(groupDatabaseName(group), user, `you are no longer a member of ${group}`);
+    if (role !== undefined) return;
+    openRequests.closeAll(groupDatabaseName(group), user, `you are no longer a member of ${group}`);
+    changeWaits.cutOff(groupDatabaseName(group), user);
   });
 
   const authenticated = authenticate(verify, memberships, config.MUTUAL_ADMIN);
@@ -94,7 +99,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     maxDocumentBytes: config.MUTUAL_MAX_DOCUMENT_BYTES,
   }), couchErrors(log));
 
-  const routes = modules.flatMap((module) => module.routes);
+  const routes = [...modules.flatMap((module) => module.routes), changesWaitRoute(changeWaits)];
   const openApi = openApiDocument(routes, version);
   const api = express.Router();
   api.get('/openapi.json', (_req, res) => res.json(openApi));

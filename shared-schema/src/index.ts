@@ -17,3 +17,4 @@ export * from './accounting/decide-transfer.js';
 export * from './accounting/transfer-state.js';
 export * from './notifications/events.js';
 export * from './notifications/api.js';
+export * from './sync/changes-wait.js';

@@ -24,7 +24,7 @@ export interface ReplicationContext extends Omit<PullContext, 'collection' | 'na
 /**
  * One RxDB replication per collection, over every database of its kind: RxDB's replication
  * protocol with Mutual's handlers (pull: filtered `_changes`; push: `_bulk_docs` routed by
- * `dbName`); its live stream is fed by the databases' change feeds (see LiveFeed).
+ * `dbName`); its live stream is fed by the databases' change feeds (see LiveFeeds).
  */
 export function replicateCollection(name: CollectionName, collection: LocalCollection, connection: Connection,
   context: ReplicationContext): { replication: CollectionReplication; stream: Subject<PullStreamItem> } {

@@ -4,9 +4,12 @@ import {
   allDocsResponseSchema, bulkDocsResponseSchema, changesResponseSchema, databaseInfoSchema,
   type BulkDocsRow, type ChangesResponse,
 } from '../http/couch-responses.js';
-import type { CouchDocument } from '@mutual/schema';
+import { changesWaitAnswerSchema, type ChangesWaitAnswer, type CouchDocument } from '@mutual/schema';
 
-/** The few CouchDB endpoints the sync uses, typed: `_changes`, `_all_docs`, `_bulk_docs`, db info. */
+/**
+ * The few endpoints the sync uses, typed: CouchDB's `_changes`, `_all_docs`, `_bulk_docs`, db info,
+ * and the REST wait for changes in any of several databases.
+ */
 
 function dbPath(dbName: string, rest = ''): string {
   return `/db/${encodeURIComponent(dbName)}${rest}`;
@@ -17,8 +20,6 @@ export interface ChangesRequest {
   limit: number;
   /** Only documents matching this selector (server-side `_selector` filter). */
   selector?: Record<string, unknown>;
-  /** Wait for the first change up to `timeoutMs` (a longpoll) instead of answering at once. */
-  longpollMs?: number;
   signal?: AbortSignal;
 }
 
@@ -28,15 +29,21 @@ export async function fetchChanges(connection: Connection, dbName: string, reque
     limit: String(request.limit),
     include_docs: 'true',
     style: 'all_docs',
-    feed: request.longpollMs === undefined ? 'normal' : 'longpoll',
   });
-  if (request.longpollMs !== undefined) query.set('timeout', String(request.longpollMs));
   if (request.selector) query.set('filter', '_selector');
   const init: RequestInit = request.selector
     ? { method: 'POST', body: JSON.stringify({ selector: request.selector }) }
     : { method: 'GET' };
   if (request.signal) init.signal = request.signal;
   return connection.json(dbPath(dbName, `/_changes?${query}`), changesResponseSchema, init);
+}
+
+/** Waits until any of the databases has changes past its sequence (or the timeout passes). */
+export async function waitForChanges(connection: Connection, since: Record<string, number>, timeoutMs: number,
+  signal: AbortSignal): Promise<ChangesWaitAnswer> {
+  return connection.json('/api/v1/changes/wait', changesWaitAnswerSchema, {
+    method: 'POST', body: JSON.stringify({ since, timeout: timeoutMs }), signal,
+  });
 }
 
 export async function updateSequence(connection: Connection, dbName: string): Promise<number> {

@@ -5,7 +5,7 @@ import type { ChangesResponse } from '../http/couch-responses.js';
 import { collectionLayout, collectionOfDocument, type CollectionName, type DatabaseKind } from '../schema/collection-layout.js';
 import { changesToLocal } from './changes-to-local.js';
 import { replicateCollection, type CollectionReplication, type PullStreamItem } from './collection-replication.js';
-import { LiveFeed, type FeedState } from './live-feed.js';
+import { LiveFeeds, type FeedState } from './live-feeds.js';
 import type { Rejection } from './push-handler.js';
 import { RejectionLog } from './rejection-log.js';
 import { ScanFloors } from './scan-floors.js';
@@ -18,9 +18,9 @@ interface Replicated {
 }
 
 /**
- * The client's sync: one RxDB replication per collection, one live feed per database
- * (a group's, or the user's own), and what tests and apps watch — counters, rejections,
- * errors, activity, and `awaitIdle()`.
+ * The client's sync: one RxDB replication per collection, a live feed per database (a
+ * group's, or the user's own) over one waiting request for all of them, and what tests and
+ * apps watch — counters, rejections, errors, activity, and `awaitIdle()`.
  *
  *   database added ──▶ pull handlers catch up from their checkpoints (RESYNC)
  *                 └──▶ its live feed starts at the current sequence and streams pages to
@@ -35,13 +35,14 @@ export class SyncEngine {
   private readonly replicated: Replicated[] = [];
   private readonly databases = new Map<string, DatabaseKind>();
   private readonly refused = new Set<string>();
-  private readonly feeds = new Map<string, LiveFeed>();
+  private readonly feeds: LiveFeeds;
   private readonly deliveries = new Set<Promise<void>>();
   private readonly delivering$ = new BehaviorSubject(0);
 
   constructor(private readonly database: MutualDatabase, private readonly connection: Connection,
     private readonly options: { collections: readonly CollectionName[]; retryTimeMs: number }) {
     this.rejections = new RejectionLog(database);
+    this.feeds = new LiveFeeds(connection);
   }
 
   /** Starts the replications of the collections, catching up with these databases. */
@@ -82,8 +83,7 @@ export class SyncEngine {
     this.refused.delete(dbName);
     if (known) return;
     this.setError(`database:${dbName}`, undefined);
-    await this.feeds.get(dbName)?.stop();
-    this.feeds.delete(dbName);
+    await this.feeds.remove(dbName);
     this.startFeed(dbName);
     for (const { name, replication } of this.replicated) {
       if (collectionLayout[name].database === kind) replication.reSync();
@@ -94,8 +94,7 @@ export class SyncEngine {
     this.databases.delete(dbName);
     this.refused.delete(dbName);
     this.setError(`database:${dbName}`, undefined);
-    await this.feeds.get(dbName)?.stop();
-    this.feeds.delete(dbName);
+    await this.feeds.remove(dbName);
   }
 
   /** True while any replication works or a feed page is being applied. */
@@ -119,18 +118,16 @@ export class SyncEngine {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.feeds.values()].map((feed) => feed.stop()));
+    await this.feeds.stop();
     await Promise.all(this.replicated.map(({ replication }) => replication.cancel()));
     this.replicated.forEach(({ stream }) => stream.complete());
   }
 
   private startFeed(dbName: string): void {
-    const feed = new LiveFeed(this.connection, dbName, {
+    this.feeds.add(dbName, {
       changes: (page) => this.deliver(dbName, page),
       state: (state) => this.feedState(dbName, state),
     });
-    this.feeds.set(dbName, feed);
-    feed.start();
   }
 
   /** Hands a page of a database's feed to the collections, each its own documents. */

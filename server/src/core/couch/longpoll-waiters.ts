@@ -1,4 +1,5 @@
 import type { Database } from '../store/pouchdb.js';
+import { SequenceWatchers } from './sequence-watchers.js';
 
 type ChangesOptions = PouchDB.Core.ChangesOptions;
 
@@ -8,25 +9,20 @@ interface Waiter {
   optionsKey: string;
   since: number;
   answer(body: string): void;
-}
-
-/** The longpolls waiting on one database and the one live feed that wakes them. */
-interface DatabaseWaiters {
-  waiters: Set<Waiter>;
-  feed: PouchDB.Core.Changes<object>;
-  /** The highest seq the feed has seen: a waiter behind it is answered at once. */
-  latestSeq: number;
-  wakeScheduled: boolean;
+  waiting: boolean;
+  stopWatching(): void;
 }
 
 /**
  * Longpoll `_changes` requests waiting for a database's next change. A live PouchDB feed per
  * waiting request would read the database once per request on every write (a thousand
- * replicas, a thousand reads); here one live feed per database wakes them, and waiters that
- * asked the same question share one read and one serialized answer.
+ * replicas, a thousand reads); here one live feed per database wakes them (SequenceWatchers),
+ * and waiters that asked the same question share one read and one serialized answer.
  */
 export class LongpollWaiters {
-  private readonly databases = new Map<Database, DatabaseWaiters>();
+  private readonly watchers = new SequenceWatchers();
+  /** The waiters of each database woken in this turn of the event loop, read for together. */
+  private readonly due = new Map<Database, Waiter[]>();
 
   /**
    * Waits for changes past `options.since` that `options` selects; `answer` gets the first
@@ -35,43 +31,30 @@ export class LongpollWaiters {
   wait(db: Database, options: ChangesOptions, filterName: string | undefined, answer: (body: string) => void): () => void {
     const since = Number(options.since ?? 0);
     // JSON leaves the `_design` filter function out: its name stands for it.
-    const waiter: Waiter = { options, optionsKey: JSON.stringify([filterName, { ...options, since: undefined }]), since, answer };
-    const watched = this.databases.get(db) ?? this.watch(db, since);
-    watched.waiters.add(waiter);
-    if (watched.latestSeq > since) this.scheduleWake(db, watched);
-    return () => this.stopWaiting(db, waiter);
+    const optionsKey = JSON.stringify([filterName, { ...options, since: undefined }]);
+    const waiter: Waiter = { options, optionsKey, since, answer, waiting: true, stopWatching: () => undefined };
+    waiter.stopWatching = this.watchers.watch(db, since, (latestSeq) => {
+      if (waiter.since < latestSeq) this.wakeSoon(db, waiter);
+    });
+    return () => this.stopWaiting(waiter);
   }
 
-  private watch(db: Database, since: number): DatabaseWaiters {
-    const feed = db.changes({ since, live: true, return_docs: false });
-    const watched: DatabaseWaiters = { waiters: new Set(), feed, latestSeq: since, wakeScheduled: false };
-    feed.on('change', (change) => {
-      watched.latestSeq = Math.max(watched.latestSeq, Number(change.seq));
-      this.scheduleWake(db, watched);
-    });
-    // A failed feed (the database closed under it) answers nobody: each waiter's timeout or
-    // heartbeat still ends it, and the next waiter starts a new feed.
-    feed.on('error', () => {
-      if (this.databases.get(db) === watched) this.databases.delete(db);
-    });
-    this.databases.set(db, watched);
-    return watched;
+  /** The watchers of a database are told in one loop: a microtask later, all of them are due. */
+  private wakeSoon(db: Database, waiter: Waiter): void {
+    let due = this.due.get(db);
+    if (!due) {
+      this.due.set(db, (due = []));
+      queueMicrotask(() => {
+        this.due.delete(db);
+        void this.wake(db, due!);
+      });
+    }
+    due.push(waiter);
   }
 
-  /** Changes written in one batch arrive in one turn of the event loop: one wake for all. */
-  private scheduleWake(db: Database, watched: DatabaseWaiters): void {
-    if (watched.wakeScheduled) return;
-    watched.wakeScheduled = true;
-    setImmediate(() => {
-      watched.wakeScheduled = false;
-      void this.wake(db, watched);
-    });
-  }
-
-  private async wake(db: Database, watched: DatabaseWaiters): Promise<void> {
+  private async wake(db: Database, due: Waiter[]): Promise<void> {
     const groups = new Map<string, Waiter[]>();
-    for (const waiter of watched.waiters) {
-      if (waiter.since >= watched.latestSeq) continue;
+    for (const waiter of due) {
       const key = `${waiter.since} ${waiter.optionsKey}`;
       const group = groups.get(key);
       if (group) group.push(waiter);
@@ -88,18 +71,16 @@ export class LongpollWaiters {
       }
       const body = JSON.stringify({ results: result.results, last_seq: result.last_seq }) + '\n';
       for (const waiter of group) {
-        if (!watched.waiters.has(waiter)) continue;
-        this.stopWaiting(db, waiter);
+        if (!waiter.waiting) continue;
+        this.stopWaiting(waiter);
         waiter.answer(body);
       }
     }));
   }
 
-  private stopWaiting(db: Database, waiter: Waiter): void {
-    const watched = this.databases.get(db);
-    if (!watched?.waiters.delete(waiter)) return;
-    if (watched.waiters.size > 0) return;
-    watched.feed.cancel();
-    this.databases.delete(db);
+  private stopWaiting(waiter: Waiter): void {
+    if (!waiter.waiting) return;
+    waiter.waiting = false;
+    waiter.stopWatching();
   }
 }

@@ -32,20 +32,23 @@ export class DatabasePool {
 
   /** Opens a database for one piece of work; call the returned release when it is done. */
   async lease(name: string): Promise<{ db: Database; release: () => void }> {
-    const db = this.get(name) ?? (await this.openNew(name));
+    // Counted before the database opens: another one opened meanwhile must not close it.
     this.leases.set(name, (this.leases.get(name) ?? 0) + 1);
     let released = false;
-    return {
-      db,
-      release: () => {
-        if (released) return;
-        released = true;
-        const count = (this.leases.get(name) ?? 1) - 1;
-        if (count === 0) this.leases.delete(name);
-        else this.leases.set(name, count);
-        this.evict();
-      },
+    const release = () => {
+      if (released) return;
+      released = true;
+      const count = (this.leases.get(name) ?? 1) - 1;
+      if (count === 0) this.leases.delete(name);
+      else this.leases.set(name, count);
+      this.evict();
     };
+    try {
+      return { db: this.get(name) ?? (await this.openNew(name)), release };
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
 
   /** Runs work with a leased database. */
