@@ -28,7 +28,7 @@ export function socialModule(store: Store, bus: EventBus, log: Logger, now: () =
   return {
     name: 'social',
     routes: [...itemKinds.flatMap((kind) => itemRoutes(kind, services)), ...memberRoutes(services), ...directoryRoutes(services)],
-    reactions: [socialReaction([directoryPublishing(store.directory, listings, now), events.handle])],
+    reactions: [socialReaction([events.handle, directoryPublishing(store.directory, listings, now)])],
     start: () => {
       events.start();
       // A deletion the server stopped in the middle of is finished here.

@@ -7,9 +7,9 @@ export type ChangeHandler = (group: string, db: Database, changes: Change[]) => 
 
 /**
  * The social feature's one reaction to the group databases' change feeds: one checkpoint and
- * one run per write for all its handlers (directory publishing, then events). A handler that
- * throws leaves the batch to the next run, so each must be idempotent: publishing compares
- * with the directory, events remember what they told.
+ * one run per write for all its handlers (events first, which live clients wait for, then
+ * directory publishing). A handler that throws leaves the batch to the next run, so each must
+ * be idempotent: publishing compares with the directory, events remember what they told.
  */
 export function socialReaction(handlers: ChangeHandler[]): Reaction {
   return {

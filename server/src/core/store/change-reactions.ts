@@ -35,6 +35,8 @@ export class ChangeReactions {
   private readonly reactions: Reaction[] = [];
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
+  /** Checkpoints by database instance: a database closed and opened again is read afresh. */
+  private readonly remembered = new WeakMap<Database, Map<string, Checkpoint>>();
   private stopped = false;
 
   constructor(
@@ -94,10 +96,7 @@ export class ChangeReactions {
   private run(dbName: string): Promise<void> {
     const reactions = this.reactions.filter((reaction) => reaction.appliesTo(dbName));
     return this.pool.with(dbName, async (db) => {
-      const checkpoints = await Promise.all(reactions.map(async (reaction) => {
-        const _id = `${RESERVED_LOCAL_PREFIX}reaction-${reaction.name}`;
-        return ((await db.get(_id).catch(() => undefined)) as Checkpoint | undefined) ?? { _id, seq: 0 };
-      }));
+      const checkpoints = await this.checkpointsOf(db, reactions);
       for (;;) {
         const since = Math.min(...checkpoints.map((checkpoint) => Number(checkpoint.seq)));
         const batch = await db.changes({ since, include_docs: true, limit: BATCH, style: 'all_docs' });
@@ -110,6 +109,7 @@ export class ChangeReactions {
             checkpoint.seq = batch.last_seq;
             checkpoint._rev = (await db.put(checkpoint as never)).rev;
           } catch (error) {
+            this.remembered.get(db)?.delete(checkpoint._id); // read again from the database next time
             this.log.error({ err: error, reaction: reaction.name, db: dbName }, 'reaction failed');
           }
         }));
@@ -119,5 +119,25 @@ export class ChangeReactions {
         }
       }
     });
+  }
+
+  /**
+   * Each reaction's checkpoint in this database, read once per open database and then kept in
+   * step with the writes above (only this class writes them): a write's reactions start without
+   * a read, which under load would wait behind every request in flight.
+   */
+  private async checkpointsOf(db: Database, reactions: Reaction[]): Promise<Checkpoint[]> {
+    let remembered = this.remembered.get(db);
+    if (!remembered) this.remembered.set(db, (remembered = new Map()));
+    const known = remembered;
+    return Promise.all(reactions.map(async (reaction) => {
+      const _id = `${RESERVED_LOCAL_PREFIX}reaction-${reaction.name}`;
+      let checkpoint = known.get(_id);
+      if (!checkpoint) {
+        checkpoint = ((await db.get(_id).catch(() => undefined)) as Checkpoint | undefined) ?? { _id, seq: 0 };
+        known.set(_id, checkpoint);
+      }
+      return checkpoint;
+    }));
   }
 }
