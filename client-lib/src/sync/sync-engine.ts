@@ -11,6 +11,9 @@ import { RejectionLog } from './rejection-log.js';
 import { ScanFloors } from './scan-floors.js';
 import { noCounts, type SyncCounters } from './sync-counters.js';
 
+/** How long feeds going live may gather before the pull handlers catch up once for all. */
+const CATCH_UP_DELAY_MS = 50;
+
 interface Replicated {
   name: CollectionName;
   replication: CollectionReplication;
@@ -22,9 +25,10 @@ interface Replicated {
  * group's, or the user's own) over one waiting request for all of them, and what tests and
  * apps watch — counters, rejections, errors, activity, and `awaitIdle()`.
  *
- *   database added ──▶ pull handlers catch up from their checkpoints (RESYNC)
- *                 └──▶ its live feed starts at the current sequence and streams pages to
+ *   database added ──▶ its live feed starts at the current sequence and streams pages to
  *                      the collections, which RxDB applies after the catch-up
+ *   feed live (started, or back from failing) ──▶ pull handlers catch up from their
+ *                      checkpoints (RESYNC): what came before the feed's sequence
  *   feed or pull answered 403/404 ──▶ database refused: skipped, reported as an error
  */
 export class SyncEngine {
@@ -38,6 +42,7 @@ export class SyncEngine {
   private readonly feeds: LiveFeeds;
   private readonly deliveries = new Set<Promise<void>>();
   private readonly delivering$ = new BehaviorSubject(0);
+  private readonly catchUps = new Map<DatabaseKind, ReturnType<typeof setTimeout>>();
 
   constructor(private readonly database: MutualDatabase, private readonly connection: Connection,
     private readonly options: { collections: readonly CollectionName[]; retryTimeMs: number }) {
@@ -85,9 +90,6 @@ export class SyncEngine {
     this.setError(`database:${dbName}`, undefined);
     await this.feeds.remove(dbName);
     this.startFeed(dbName);
-    for (const { name, replication } of this.replicated) {
-      if (collectionLayout[name].database === kind) replication.reSync();
-    }
   }
 
   async removeDatabase(dbName: string): Promise<void> {
@@ -118,6 +120,8 @@ export class SyncEngine {
   }
 
   async close(): Promise<void> {
+    this.catchUps.forEach(clearTimeout);
+    this.catchUps.clear();
     await this.feeds.stop();
     await Promise.all(this.replicated.map(({ replication }) => replication.cancel()));
     this.replicated.forEach(({ stream }) => stream.complete());
@@ -155,7 +159,27 @@ export class SyncEngine {
   private feedState(dbName: string, state: FeedState): void {
     if (state.state === 'refused') this.refuse(dbName, state.reason);
     else if (state.state === 'failing') this.setError(`database:${dbName}`, state.reason);
-    else if (state.state === 'live' && !this.refused.has(dbName)) this.setError(`database:${dbName}`, undefined);
+    else if (state.state === 'live' && !this.refused.has(dbName)) {
+      this.setError(`database:${dbName}`, undefined);
+      this.catchUp(dbName);
+    }
+  }
+
+  /**
+   * A feed went live (it started, or came back from failing) at the database's sequence of that
+   * moment: what was written between the pull handlers' last catch-up and then reaches no feed,
+   * so they catch up again from their checkpoints.
+   */
+  private catchUp(dbName: string): void {
+    const kind = this.databases.get(dbName);
+    // Feeds going live together (at start) share one catch-up.
+    if (kind === undefined || this.catchUps.has(kind)) return;
+    this.catchUps.set(kind, setTimeout(() => {
+      this.catchUps.delete(kind);
+      for (const { name, replication } of this.replicated) {
+        if (collectionLayout[name].database === kind) replication.reSync();
+      }
+    }, CATCH_UP_DELAY_MS));
   }
 
   private refuse(dbName: string, reason: string): void {
