@@ -99,6 +99,24 @@ describe('_changes', () => {
     expect(answer.body.results.map((c: any) => c.id)).toEqual(['offer:wanted']);
   });
 
+  it('longpoll and changes/wait: a database deleted under waiting clients answers them at once', async () => {
+    const code = await createGroup(server, 'alice');
+    const doomed = `${server.dbUrl}/group-${code}`;
+    const started = Date.now();
+    const longpoll = request(`${doomed}/_changes?feed=longpoll&since=now&heartbeat=10000`, { token });
+    const wait = request(`${server.url}/api/v1/changes/wait`, {
+      method: 'POST', token, body: { since: { [`group-${code}`]: (await request(doomed, { token })).body.update_seq } },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await request(doomed, { method: 'DELETE', authorization: server.adminAuthorization })).status).toBe(200);
+    const [polled, waited] = await Promise.all([longpoll, wait]);
+    expect(polled.status).toBe(200);
+    expect(polled.body.results).toEqual([]);
+    expect(waited.body.refused).toEqual({ [`group-${code}`]: 'NotFound' });
+    expect(Date.now() - started).toBeLessThan(8000); // not the heartbeat's or the wait's 25 s
+    expect((await request(`${doomed}/_changes?feed=longpoll&since=0`, { token })).status).toBe(404);
+  });
+
   it('longpoll: answers with no results when its timeout passes', async () => {
     const answer = await request(`${db}/_changes?feed=longpoll&since=now&timeout=200`, { token });
     expect(answer.body.results).toEqual([]);

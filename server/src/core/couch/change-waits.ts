@@ -125,6 +125,6 @@ export class ChangeWaits {
   private async watch(dbName: string, db: Database, answer: PendingAnswer, held: Holdings): Promise<void> {
     const updateSeq = Number((await db.info()).update_seq);
     answer.saw(dbName, updateSeq);
-    held.add(this.watchers.watch(db, updateSeq, (latestSeq) => answer.saw(dbName, latestSeq)));
+    held.add(this.watchers.watch(db, updateSeq, (latestSeq) => answer.saw(dbName, latestSeq), () => answer.refuse(dbName, 'NotFound')));
   }
 }

@@ -35,6 +35,11 @@ export class LongpollWaiters {
     const waiter: Waiter = { options, optionsKey, since, answer, waiting: true, stopWatching: () => undefined };
     waiter.stopWatching = this.watchers.watch(db, since, (latestSeq) => {
       if (waiter.since < latestSeq) this.wakeSoon(db, waiter);
+    }, () => {
+      // The database was deleted: answered empty, the client's next request hears 404.
+      if (!waiter.waiting) return;
+      this.stopWaiting(waiter);
+      answer(JSON.stringify({ results: [], last_seq: waiter.since }) + '\n');
     });
     return () => this.stopWaiting(waiter);
   }

@@ -2,6 +2,8 @@ import type { Database } from '../store/pouchdb.js';
 
 interface Watcher {
   changed(latestSeq: number): void;
+  /** The database went away under the watch (deleted): no change will come. */
+  ended(): void;
 }
 
 /** The watchers of one database and the one live feed that tells them its sequence. */
@@ -25,8 +27,8 @@ export class SequenceWatchers {
    * event loop for a batch), and soon if the feed has already seen one past `since`. Returns
    * the function that stops watching; the feed ends with its last watcher.
    */
-  watch(db: Database, since: number, changed: (latestSeq: number) => void): () => void {
-    const watcher: Watcher = { changed };
+  watch(db: Database, since: number, changed: (latestSeq: number) => void, ended: () => void): () => void {
+    const watcher: Watcher = { changed, ended };
     const watched = this.databases.get(db) ?? this.open(db, since);
     watched.watchers.add(watcher);
     if (watched.latestSeq > since) this.scheduleWake(watched);
@@ -44,10 +46,15 @@ export class SequenceWatchers {
       watched.latestSeq = Math.max(watched.latestSeq, Number(change.seq));
       this.scheduleWake(watched);
     });
-    // A failed feed (its database closed under it) tells nobody: the waits' timeouts end them.
-    feed.on('error', () => {
+    // A feed ends on its own when its database is deleted (or fails): its watchers are told.
+    // Ended by its last watcher leaving, it has nobody left to tell.
+    const end = () => {
       if (this.databases.get(db) === watched) this.databases.delete(db);
-    });
+      for (const watcher of [...watched.watchers]) watcher.ended();
+      watched.watchers.clear();
+    };
+    feed.on('complete', end);
+    feed.on('error', end);
     this.databases.set(db, watched);
     return watched;
   }
