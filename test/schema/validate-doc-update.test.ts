@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { serverUserContext, validateDocUpdate, type CouchDocument, type UserContext } from '@mutual/schema';
+import { serverUserContext, type CouchDocument, type UserContext } from '@mutual/schema';
+import { verdict } from '../support/rules.js';
 
 const db = 'group-bakers';
 const member = (name: string): UserContext => ({ name, roles: ['member:bakers'], db });
@@ -10,15 +11,6 @@ const time = '2026-11-23T10:00:00.000Z';
 
 function offer(author: string, fields: Record<string, unknown> = {}): CouchDocument {
   return { _id: 'offer:1', type: 'offer', schema: 1, createdAt: time, updatedAt: time, author, name: 'Bread', content: '', ...fields };
-}
-
-function verdict(newDoc: CouchDocument, oldDoc: CouchDocument | null, userCtx: UserContext): string {
-  try {
-    validateDocUpdate(newDoc, oldDoc, userCtx);
-    return 'ok';
-  } catch (thrown) {
-    return (thrown as { forbidden?: string }).forbidden ?? 'threw something else';
-  }
 }
 
 describe('validateDocUpdate', () => {

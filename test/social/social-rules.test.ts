@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  MAX_ATTACHMENT_BYTES, serverUserContext, validateDocUpdate, type CouchDocument, type UserContext,
+  MAX_ATTACHMENT_BYTES, serverUserContext, type CouchDocument, type UserContext,
 } from '@mutual/schema';
 import { userKey } from '../support/social.js';
+import { verdict } from '../support/rules.js';
 
 /** The rules of social documents as pure functions: validateDocUpdate(newDoc, oldDoc, userCtx). */
 
@@ -23,15 +24,6 @@ function doc(type: string, author: string, fields: Record<string, unknown> = {})
   };
   const id = type === 'member-profile' ? userKey(author) : '1';
   return { _id: `${type}:${id}`, type, schema: 1, createdAt: time, updatedAt: time, author, ...own[type], ...fields };
-}
-
-function verdict(newDoc: CouchDocument, oldDoc: CouchDocument | null, userCtx: UserContext): string {
-  try {
-    validateDocUpdate(newDoc, oldDoc, userCtx);
-    return 'ok';
-  } catch (thrown) {
-    return (thrown as { forbidden?: string }).forbidden ?? 'threw something else';
-  }
 }
 
 describe('social document types', () => {
