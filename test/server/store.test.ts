@@ -37,6 +37,22 @@ describe('open databases are bounded', () => {
       expect(docs.status).toBe(200);
     }
   });
+
+  it('serves a database created or deleted a moment ago as it now is (the remembered list of databases follows)', async () => {
+    const admin = { authorization: server.adminAuthorization };
+    for (let i = 0; i < 3; i += 1) {
+      const name = `${server.dbUrl}/scratch-${i}`;
+      // Asked before and after each change: a listing remembered from before would answer wrongly.
+      expect((await request(name, admin)).status).toBe(404);
+      expect((await request(name, { method: 'PUT', ...admin })).status).toBe(201);
+      expect((await request(name, admin)).body.db_name).toBe(`scratch-${i}`);
+      expect((await request(`${name}/_all_docs`, admin)).status).toBe(200);
+      expect((await request(`${server.dbUrl}/_all_dbs`, admin)).body).toContain(`scratch-${i}`);
+      expect((await request(name, { method: 'DELETE', ...admin })).status).toBe(200);
+      expect((await request(`${name}/_all_docs`, admin)).status).toBe(404);
+      expect((await request(`${server.dbUrl}/_all_dbs`, admin)).body).not.toContain(`scratch-${i}`);
+    }
+  });
 });
 
 describe('the rules are installed again at start', () => {

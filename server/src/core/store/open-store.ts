@@ -8,6 +8,7 @@ import { DatabasePool } from './database-pool.js';
 import { pouchdbIn, type Database, type PouchDBConstructor } from './pouchdb.js';
 import { compileRulesDesignDoc, installRules, type RulesDesignDoc } from './rules-design-doc.js';
 import { installValidation } from './validated-writes.js';
+import { rememberAllDbs } from './remembered-all-dbs.js';
 
 const require = createRequire(import.meta.url);
 
@@ -34,6 +35,7 @@ export async function openStore(dataDir: string, maxOpenDatabases: number, log: 
   await mkdir(dataDir, { recursive: true });
   const PouchDB = pouchdbIn(dataDir) as StorePouchDB;
   (require('pouchdb-all-dbs') as (pouch: unknown) => void)(PouchDB);
+  rememberAllDbs(PouchDB);
   // pouchdb-all-dbs copies its whole list per call; a request needs one answer. Listening
   // before any database opens: a `created` heard only after the first listing would be lost.
   const known = new Set<string>();
