@@ -133,8 +133,7 @@ const waves = new Map();
 const idOfDoc = (docId) => (typeof docId === 'string' && docId.startsWith('offer:') ? docId.slice(6) : undefined);
 
 class Wave {
-  constructor(id, wsCount, pouchCount) {
-    this.id = id;
+  constructor(wsCount, pouchCount) {
     this.t0 = NaN;
     /** Date.now() - performance.now() when the write was sent: maps the server's `time` stamp. */
     this.clockOffset = Date.now() - performance.now();
@@ -206,7 +205,6 @@ async function connectWsClients(url, tokens, count) {
     clients.push(...(await Promise.all(batch)));
   }
   return {
-    count,
     closedEarly: () => clients.filter((c) => c.closedEarly).length,
     async close() {
       await Promise.all(clients.map((client) => new Promise((resolve) => {
@@ -319,7 +317,6 @@ async function startPouchClients(dbUrl, tokens, count) {
     await Promise.all(batch);
   }
   return {
-    count,
     retries: () => clients.reduce((sum, c) => sum + c.errors, 0),
     pauseReasons,
     errors,
@@ -538,7 +535,7 @@ async function measure(label, server, { ws = 0, pouch = 0, writes = WRITES }) {
       loop.enable();
     }
     const id = randomUUID();
-    const wave = new Wave(id, ws, pouch);
+    const wave = new Wave(ws, pouch);
     waves.set(id, wave);
     // t0 is taken inside write(), just before the request is sent.
     const writing = server.write(id).then((result) => {

@@ -10,10 +10,6 @@ import { WebSocketServer } from 'ws';
 const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
 
 const server = http.createServer((req, res) => {
-  if (req.method === 'GET' && req.url === '/health') {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ clients: wss.clients.size }));
-    return;
-  }
   if (req.method !== 'POST' || req.url !== '/broadcast') {
     res.writeHead(404).end();
     return;

@@ -37,7 +37,7 @@
 //   rules or ledger work). The raw write takes some 30 ms, so each of its runs is the median
 //   of 5 writes, each into a fresh database.
 //   Each measurement runs RUNS (default 3) times (one group, 10 groups, raw, PouchDB in turn),
-//   after one untimed warm-up of each Mutual measurement; the table shows the median. Targets
+//   after one untimed warm-up of each measurement (up to 2,000 intents); the table shows the median. Targets
 //   (issue "bench/ledger"): >= 500 commits/s in one group, >= 2,000 commits/s across groups.
 //   The table also gives the server process's CPU time per commit (user + system, all threads,
 //   from /proc; Linux only), which moves less than the rates when other work shares the
@@ -47,7 +47,7 @@
 //   the server share the machine's CPUs.
 //
 // How to run
-//   From the repository root: `npm run bench` (builds, then runs both benchmarks) or
+//   From the repository root: `npm run bench` (builds, then runs all three benchmarks) or
 //   `npm run build && npm run --workspace bench bench:ledger`, or after a build:
 //     node bench/ledger/run.js [--intents N] [--groups N] [--members N] [--batch N]
 //                              [--writers N] [--runs N] [--poll MS] [--profile[=one|many|both]]

@@ -29,7 +29,7 @@
 //   CPUs: on a 2-CPU machine expect a few percent of noise between runs.
 //
 // How to run
-//   From the repository root: `npm run bench` (builds, then runs this), or after a build:
+//   From the repository root: `npm run bench` (builds, then runs all three benchmarks), or after a build:
 //     node bench/replication/run.js [--docs N] [--runs N] [--profile[=push|pull]] [--profile-batch N]
 //   --profile runs, after the table, one more Mutual and one more plain process under
 //   `node --cpu-prof`, each doing one warm-up and three pushes (or pulls; batch_size 100 or

@@ -144,7 +144,7 @@ export function benchProcesses(prefix) {
         : fromLog;
       const url = await Promise.race([polled, died]);
       died.catch(() => undefined);
-      return { ...entry, url, stderr: () => stderr, stop: () => stopChild(entry) };
+      return { ...entry, url, stop: () => stopChild(entry) };
     },
   };
 }

@@ -27,6 +27,11 @@ export class MutualClientError extends Error {
   }
 }
 
+/** The server refused a database to this user (no longer a member, gone): syncing it stops. */
+export function isRefusal(error: unknown): error is MutualClientError {
+  return isClientError(error, 'Forbidden') || isClientError(error, 'NotFound');
+}
+
 export function isClientError(error: unknown, code?: ClientErrorCode): error is MutualClientError {
   return error instanceof MutualClientError && (code === undefined || error.code === code);
 }

@@ -17,6 +17,7 @@ import { openStore } from './core/store/open-store.js';
 import { MEMBERSHIPS_DB, MembershipIndex } from './communities/membership-index.js';
 import { OpenRequests } from './core/couch/open-requests.js';
 import { ChangeWaits } from './core/couch/change-waits.js';
+import { SequenceWatchers } from './core/couch/sequence-watchers.js';
 import { changesWaitRoute } from './core/couch/changes-wait-route.js';
 import { routerFor } from './core/http/api-route.js';
 import { openApiDocument } from './core/http/openapi.js';
@@ -78,7 +79,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   for (const module of modules) module.reactions.forEach((reaction) => store.reactions.register(reaction));
 
   const openRequests = new OpenRequests();
-  const changeWaits = new ChangeWaits(store.pool, store.exists);
+  const watchers = new SequenceWatchers();
+  const changeWaits = new ChangeWaits(store.pool, watchers, store.exists);
   // A member who leaves or is removed is cut off at once, live feeds and waits included.
   memberships.on('change', ({ group, user, role }) => {
     if (role !== undefined) return;
@@ -91,6 +93,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     PouchDB: store.PouchDB,
     pool: store.pool,
     openRequests,
+    watchers,
     exists: store.exists,
     createUserDatabase: store.ensureRulesDatabase,
     log,

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { CouchDocument } from '@mutual/schema';
 
 /** What the client reads from the CouchDB face, parsed before it is trusted. */
 export const couchDocumentSchema = z.looseObject({ _id: z.string(), _rev: z.string().optional(), _deleted: z.boolean().optional() });
@@ -44,10 +43,6 @@ export const sessionResponseSchema = z.object({
 
 export const couchErrorSchema = z.looseObject({ error: z.string().optional(), reason: z.string().optional() });
 export const restErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
-
-export function asCouchDocument(doc: z.infer<typeof couchDocumentSchema>): CouchDocument {
-  return doc as CouchDocument;
-}
 
 /** The reason a failed response gives, in either of the server's two error shapes. */
 export async function reasonOf(response: Response): Promise<string> {

@@ -27,7 +27,6 @@ export type CollectionName = keyof typeof collectionLayout;
 export type DatabaseKind = 'group' | 'user';
 
 export const collectionNames = Object.keys(collectionLayout) as CollectionName[];
-export const groupCollectionNames = collectionNames.filter((name) => collectionLayout[name].database === 'group');
 
 /** The collection of a document, from its `_id` (`<type>:<id>`): tombstones carry no `type`. */
 export function collectionOfDocument(kind: DatabaseKind, docId: string): CollectionName | undefined {

@@ -1,5 +1,5 @@
 import { DEFAULT_WAIT_MS, type ChangesWaitAnswer } from '@mutual/schema';
-import { MutualClientError } from '../errors.js';
+import { isRefusal, MutualClientError } from '../errors.js';
 import { sleep, type Connection } from '../http/connection.js';
 import type { ChangesResponse } from '../http/couch-responses.js';
 import { linkedSignal } from '../http/linked-signal.js';
@@ -36,8 +36,6 @@ interface Feed {
   busy: Promise<void>;
 }
 
-const isRefusal = (error: unknown): error is MutualClientError =>
-  error instanceof MutualClientError && (error.code === 'Forbidden' || error.code === 'NotFound');
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**

@@ -1,6 +1,6 @@
 import type { ReplicationPullHandler, WithDeleted } from 'rxdb';
 import type { LocalCollection } from '../database.js';
-import { MutualClientError } from '../errors.js';
+import { isRefusal } from '../errors.js';
 import type { Connection } from '../http/connection.js';
 import { selectorOf, type CollectionName } from '../schema/collection-layout.js';
 import type { LocalData } from '../schema/local-document.js';
@@ -44,7 +44,7 @@ export function pullHandler(context: PullContext): ReplicationPullHandler<LocalD
         try {
           page = await context.connection.persistently(() => fetchChanges(context.connection, dbName, { since, limit: batchSize, selector }));
         } catch (error) {
-          if (error instanceof MutualClientError && (error.code === 'Forbidden' || error.code === 'NotFound')) {
+          if (isRefusal(error)) {
             context.refused(dbName, error.message);
             break;
           }

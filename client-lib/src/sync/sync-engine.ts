@@ -138,10 +138,19 @@ export class SyncEngine {
   private deliver(dbName: string, page: ChangesResponse): Promise<void> {
     const kind = this.databases.get(dbName);
     if (kind === undefined) return Promise.resolve();
+    // Each change sorted once into its collection.
+    const byCollection = new Map<CollectionName, ChangesResponse['results']>();
+    for (const change of page.results) {
+      const name = collectionOfDocument(kind, change.id);
+      if (name === undefined) continue;
+      const changes = byCollection.get(name);
+      if (changes) changes.push(change);
+      else byCollection.set(name, [change]);
+    }
     const delivery = (async () => {
       for (const { name, stream } of this.replicated) {
-        const changes = page.results.filter((change) => collectionOfDocument(kind, change.id) === name);
-        if (changes.length === 0) continue;
+        const changes = byCollection.get(name);
+        if (!changes) continue;
         const collection = this.database.collections[name];
         if (!collection) continue;
         const documents = await changesToLocal(collection, dbName, changes);

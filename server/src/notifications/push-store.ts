@@ -75,8 +75,8 @@ export class PushStore {
     const _id = `device:${userKey(user)}:${createHash('sha256').update(endpoint).digest('hex').slice(0, 32)}`;
     const current = this.devicesOf(user).find((device) => device._id === _id);
     const device: PushDevice = { ...current, _id, id: current?.id ?? randomUUID(), user, endpoint, keys, createdAt: current?.createdAt ?? new Date().toISOString() };
-    await writeAsServer(this.db, [device]);
-    this.remember((await this.db.get(_id)) as unknown as PushDevice);
+    const [_rev] = await writeAsServer(this.db, [device]);
+    this.remember({ ...device, _rev });
     return device;
   }
 
@@ -95,8 +95,9 @@ export class PushStore {
   async setSettings(user: string, settings: NotificationSettings): Promise<void> {
     const _id = `settings:${userKey(user)}`;
     const rev = this.settings.get(user)?._rev;
-    await writeAsServer(this.db, [{ _id, ...(rev && { _rev: rev }), user, ...settings }]);
-    this.settings.set(user, (await this.db.get(_id)) as unknown as NotificationSettings & { _id: string });
+    const stored = { _id, ...(rev && { _rev: rev }), user, ...settings };
+    const [_rev] = await writeAsServer(this.db, [stored]);
+    this.settings.set(user, { ...stored, _rev });
   }
 
   private remember(device: PushDevice): void {

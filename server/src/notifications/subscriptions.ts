@@ -69,8 +69,7 @@ export class Subscriptions {
   }
 
   private async save(subscription: Subscription): Promise<void> {
-    await writeAsServer(this.db, [subscription]);
-    const stored = (await this.db.get(subscription._id)) as unknown as Subscription;
-    this.byId.set(stored._id, stored);
+    const [_rev] = await writeAsServer(this.db, [subscription]);
+    this.byId.set(subscription._id, { ...subscription, _rev });
   }
 }

@@ -1,6 +1,5 @@
 import { DEFAULT_ACCESS, SERVER_NAME, typeOfDocumentId } from '@mutual/schema';
-import type { Directory } from '../communities/directory.js';
-import type { Database } from '../core/store/pouchdb.js';
+import { missingAsUndefined, type Database } from '../core/store/pouchdb.js';
 import { serverStamp, writeAsServer } from '../core/store/write-as-server.js';
 import { itemIdOf, needKind, offerKind, resourceOf, type ItemKind, type StoredItem } from './kinds.js';
 import { memberCardOf, profileId, type StoredMembership } from './members.js';
@@ -13,12 +12,7 @@ import type { ChangeHandler } from './social-reaction.js';
 const itemKinds: Record<string, ItemKind> = { offer: offerKind, need: needKind };
 
 async function found<T>(db: Database, id: string, options: object = {}): Promise<T | undefined> {
-  try {
-    return (await db.get(id, options)) as T;
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return undefined;
-    throw error;
-  }
+  return (await db.get(id, options).catch(missingAsUndefined)) as T | undefined;
 }
 
 const isPublic = (doc: StoredItem | undefined): doc is StoredItem => doc !== undefined && (doc.access ?? DEFAULT_ACCESS) === 'public';
@@ -49,7 +43,7 @@ export async function withdrawCommunity(directory: Database, group: string): Pro
  * social-reaction.ts), so what changed while the server was down is published when it starts,
  * and each step compares with what the directory holds: running it twice changes nothing.
  */
-export function directoryPublishing(directory: Database, listings: Directory, now: () => Date): ChangeHandler {
+export function directoryPublishing(directory: Database, isDeleted: (group: string) => Promise<boolean>, now: () => Date): ChangeHandler {
   async function sync(kind: PublishedKind, group: string, id: string, db: Database, source: StoredItem | undefined,
     item: DirectoryEntry['item'] | undefined): Promise<void> {
     const _id = entryId(kind, group, id);
@@ -91,7 +85,7 @@ export function directoryPublishing(directory: Database, listings: Directory, no
   }
 
   return async (group, db, changes) => {
-    if ((await listings.find(group))?.archived) return withdrawCommunity(directory, group);
+    if (await isDeleted(group)) return withdrawCommunity(directory, group);
     for (const change of changes) {
       const type = typeOfDocumentId(change.id);
       const id = itemIdOf(change.id);

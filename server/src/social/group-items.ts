@@ -3,6 +3,7 @@ import {
   type UserContext,
 } from '@mutual/schema';
 import type { DatabasePool } from '../core/store/database-pool.js';
+import { missingAsUndefined } from '../core/store/pouchdb.js';
 import type { Directory } from '../communities/directory.js';
 import type { StoredItem } from './kinds.js';
 
@@ -63,7 +64,7 @@ export class GroupItems {
   /** The winning revision of a document with its conflicts, or undefined. */
   async find(code: string, docId: string): Promise<StoredItem | undefined> {
     return this.pool.with(groupDatabaseName(code), async (db) =>
-      (await db.get(docId, { conflicts: true }).catch(notFoundAsUndefined)) as StoredItem | undefined);
+      (await db.get(docId, { conflicts: true }).catch(missingAsUndefined)) as StoredItem | undefined);
   }
 
   /** The item the user may see, or 404 (a private item of someone else is not there for them). */
@@ -76,7 +77,7 @@ export class GroupItems {
   /** One revision of a document (a losing one of a conflict). */
   async revision(code: string, docId: string, rev: string): Promise<StoredItem | undefined> {
     return this.pool.with(groupDatabaseName(code), async (db) =>
-      (await db.get(docId, { rev }).catch(notFoundAsUndefined)) as StoredItem | undefined);
+      (await db.get(docId, { rev }).catch(missingAsUndefined)) as StoredItem | undefined);
   }
 
   /** Writes a revision as the user, through the rules; answers the new rev. */
@@ -101,9 +102,4 @@ export class GroupItems {
       }
     });
   }
-}
-
-function notFoundAsUndefined(error: unknown): undefined {
-  if ((error as { status?: number }).status === 404) return undefined;
-  throw error;
 }

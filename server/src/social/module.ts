@@ -24,16 +24,28 @@ export function socialModule(store: Store, bus: EventBus, log: Logger, now: () =
   const events = new SocialEvents(store.pool, bus, log, now);
   const withdraw = (group: string) => withdrawCommunity(store.directory, group)
     .catch((error: unknown) => log.error({ err: error, group }, 'withdrawing a deleted community from the directory failed'));
-  bus.on('CommunityDeleted', (event) => withdraw(event.group));
+  // The deleted communities, read once: publishing asks at every batch of changes.
+  let deleted: Promise<Set<string>> | undefined;
+  const deletedCommunities = () => {
+    if (!deleted) {
+      deleted = listings.archived().then((all) => new Set(all.map((listing) => listing.code)));
+      deleted.catch(() => (deleted = undefined)); // read again next time
+    }
+    return deleted;
+  };
+  bus.on('CommunityDeleted', async (event) => {
+    (await deletedCommunities()).add(event.group);
+    await withdraw(event.group);
+  });
   return {
     name: 'social',
     routes: [...itemKinds.flatMap((kind) => itemRoutes(kind, services)), ...memberRoutes(services), ...directoryRoutes(services)],
-    reactions: [socialReaction([events.handle, directoryPublishing(store.directory, listings, now)])],
+    reactions: [socialReaction([events.handle, directoryPublishing(store.directory, async (group) => (await deletedCommunities()).has(group), now)])],
     start: () => {
       events.start();
       // A deletion the server stopped in the middle of is finished here.
-      void listings.archived()
-        .then((archived) => Promise.all(archived.map((listing) => withdraw(listing.code))))
+      void deletedCommunities()
+        .then((codes) => Promise.all([...codes].map(withdraw)))
         .catch((error: unknown) => log.error({ err: error }, 'reading the deleted communities failed'));
     },
     stop: () => events.stop(),

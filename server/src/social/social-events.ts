@@ -4,7 +4,7 @@ import { KeyedQueue } from '../core/keyed-queue.js';
 import type { Logger } from '../core/logger.js';
 import type { Change } from '../core/store/change-reactions.js';
 import type { DatabasePool } from '../core/store/database-pool.js';
-import type { Database } from '../core/store/pouchdb.js';
+import { missingAsUndefined, type Database } from '../core/store/pouchdb.js';
 import { PUBLISHED_EVENT, socialEvent } from './events.js';
 import type { StoredItem } from './kinds.js';
 import type { ChangeHandler } from './social-reaction.js';
@@ -104,7 +104,7 @@ export class SocialEvents {
     for (const [markerId, entry] of due) {
       if (this.stopped) return;
       await this.queue.run(MARKERS, async () => {
-        const doc = await this.pool.with(groupDatabaseName(entry.group), (db) => db.get(entry.docId).catch(absent)) as StoredItem | undefined;
+        const doc = await this.pool.with(groupDatabaseName(entry.group), (db) => db.get(entry.docId).catch(missingAsUndefined)) as StoredItem | undefined;
         if (!doc || doc.expires !== entry.expires) {
           // Deleted or renewed since: the change feed brings (or brought) its new state.
           if (this.due.get(markerId) === entry) this.due.delete(markerId);
@@ -181,10 +181,4 @@ export class SocialEvents {
 function withExpires(marker: Marker): Marker {
   if (marker.expires === undefined) delete marker.expires;
   return marker;
-}
-
-/** A document that is not there (404) is undefined; any other failure stays one. */
-function absent(error: unknown): undefined {
-  if ((error as { status?: number }).status === 404) return undefined;
-  throw error;
 }

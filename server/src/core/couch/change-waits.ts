@@ -2,7 +2,7 @@ import type { ChangesWaitAnswer, UserContext, WaitRefusal } from '@mutual/schema
 import type { DatabasePool } from '../store/database-pool.js';
 import type { Database } from '../store/pouchdb.js';
 import { canRead } from './access-policy.js';
-import { SequenceWatchers } from './sequence-watchers.js';
+import type { SequenceWatchers } from './sequence-watchers.js';
 
 export interface WaitRequest {
   user: UserContext & { name: string };
@@ -79,10 +79,13 @@ class PendingAnswer {
  * the client's sequence. A member removed from a group is told at once, in `refused`.
  */
 export class ChangeWaits {
-  private readonly watchers = new SequenceWatchers();
   private readonly byUser = new Map<string, Set<PendingAnswer>>();
 
-  constructor(private readonly pool: DatabasePool, private readonly exists: (dbName: string) => boolean) {}
+  constructor(
+    private readonly pool: DatabasePool,
+    private readonly watchers: SequenceWatchers,
+    private readonly exists: (dbName: string) => boolean,
+  ) {}
 
   async wait({ user, since, timeoutMs, gone }: WaitRequest): Promise<ChangesWaitAnswer> {
     const sinceByName = new Map(Object.entries(since));

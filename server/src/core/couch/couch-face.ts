@@ -9,6 +9,7 @@ import { couchErrors } from '../http/error-handlers.js';
 import { allows, canRead, requiredAccess } from './access-policy.js';
 import { serveChanges } from './changes-feed.js';
 import { LongpollWaiters } from './longpoll-waiters.js';
+import type { SequenceWatchers } from './sequence-watchers.js';
 import { securityObjectOf } from './security-object.js';
 import { limitBodies, limitDocuments } from './size-limits.js';
 import type { OpenRequests } from './open-requests.js';
@@ -17,6 +18,8 @@ export interface CouchFaceOptions {
   PouchDB: PouchDBConstructor & { allDbs(): Promise<string[]> };
   pool: DatabasePool;
   openRequests: OpenRequests;
+  /** The one live feed per database that longpolls (and the REST waits) share. */
+  watchers: SequenceWatchers;
   exists(dbName: string): boolean;
   /** Creates the caller's own user database on first use. */
   createUserDatabase(dbName: string): Promise<void>;
@@ -56,7 +59,7 @@ export function couchFace(options: CouchFaceOptions): Router {
   const { PouchDB, pool, log } = options;
   const pouchApp = expressPouchDB(PouchDB, { mode: 'custom', overrideMode: { include: EXPRESS_POUCHDB_PARTS } });
   const router = express.Router();
-  const longpolls = new LongpollWaiters();
+  const longpolls = new LongpollWaiters(options.watchers);
 
   router.get('/', (_req, res) => {
     res.json({ couchdb: 'Welcome', version: options.version, vendor: { name: 'Mutual', version: options.version } });

@@ -1,5 +1,5 @@
 import type { Database } from '../store/pouchdb.js';
-import { SequenceWatchers } from './sequence-watchers.js';
+import type { SequenceWatchers } from './sequence-watchers.js';
 
 type ChangesOptions = PouchDB.Core.ChangesOptions;
 
@@ -20,9 +20,10 @@ interface Waiter {
  * and waiters that asked the same question share one read and one serialized answer.
  */
 export class LongpollWaiters {
-  private readonly watchers = new SequenceWatchers();
   /** The waiters of each database woken in this turn of the event loop, read for together. */
   private readonly due = new Map<Database, Waiter[]>();
+
+  constructor(private readonly watchers: SequenceWatchers) {}
 
   /**
    * Waits for changes past `options.since` that `options` selects; `answer` gets the first

@@ -1,5 +1,5 @@
 import type { UserContext } from '@mutual/schema';
-import type { Database } from './pouchdb.js';
+import { missingAsUndefined, type Database } from './pouchdb.js';
 
 type Callback = (error: unknown, result?: unknown) => void;
 interface StoredDoc {
@@ -11,12 +11,7 @@ interface StoredDoc {
 const conflict = { status: 409, name: 'conflict', message: 'Document update conflict' };
 
 async function currentDoc(db: Database, docId: string): Promise<StoredDoc> {
-  try {
-    return (await db.get(docId)) as StoredDoc;
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return { _id: docId };
-    throw error;
-  }
+  return ((await db.get(docId).catch(missingAsUndefined)) as StoredDoc | undefined) ?? { _id: docId };
 }
 
 /**

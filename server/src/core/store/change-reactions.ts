@@ -106,8 +106,9 @@ export class ChangeReactions {
           const fresh = (batch.results as Change[]).filter((change) => Number(change.seq) > Number(checkpoint.seq));
           try {
             if (fresh.length > 0) await reaction.react(dbName, db, fresh);
-            checkpoint.seq = batch.last_seq;
-            checkpoint._rev = (await db.put(checkpoint as never)).rev;
+            // The remembered checkpoint moves only once the database holds it.
+            const { rev } = await db.put({ ...checkpoint, seq: batch.last_seq } as never);
+            Object.assign(checkpoint, { seq: batch.last_seq, _rev: rev });
           } catch (error) {
             this.remembered.get(db)?.delete(checkpoint._id); // read again from the database next time
             this.log.error({ err: error, reaction: reaction.name, db: dbName }, 'reaction failed');
@@ -127,9 +128,8 @@ export class ChangeReactions {
    * a read, which under load would wait behind every request in flight.
    */
   private async checkpointsOf(db: Database, reactions: Reaction[]): Promise<Checkpoint[]> {
-    let remembered = this.remembered.get(db);
-    if (!remembered) this.remembered.set(db, (remembered = new Map()));
-    const known = remembered;
+    const known = this.remembered.get(db) ?? new Map<string, Checkpoint>();
+    this.remembered.set(db, known);
     return Promise.all(reactions.map(async (reaction) => {
       const _id = `${RESERVED_LOCAL_PREFIX}reaction-${reaction.name}`;
       let checkpoint = known.get(_id);

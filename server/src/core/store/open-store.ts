@@ -36,8 +36,8 @@ export async function openStore(dataDir: string, maxOpenDatabases: number, log: 
   const PouchDB = pouchdbIn(dataDir) as StorePouchDB;
   (require('pouchdb-all-dbs') as (pouch: unknown) => void)(PouchDB);
   rememberAllDbs(PouchDB);
-  // pouchdb-all-dbs copies its whole list per call; a request needs one answer. Listening
-  // before any database opens: a `created` heard only after the first listing would be lost.
+  // Which databases exist, answered at once for the guard of every request. Listening before
+  // any database opens: a `created` heard only after the first listing would be lost.
   const known = new Set<string>();
   const normal = (name: string) => name.replace(/^_pouch_/, '');
   PouchDB.on('created', (name: string) => known.add(normal(name)));
