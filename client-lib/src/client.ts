@@ -1,4 +1,4 @@
-import { filter, type Observable } from 'rxjs';
+import { auditTime, filter, type Observable } from 'rxjs';
 import { groupDatabaseName, type Community } from '@mutual/schema';
 import type { MutualClientOptions } from './client-options.js';
 import { openDatabase, type MutualDatabase } from './database.js';
@@ -15,6 +15,8 @@ import type { SyncCounters } from './sync/sync-counters.js';
 import { SyncEngine } from './sync/sync-engine.js';
 
 const DEFAULT_RETRY_MS = 5_000;
+/** How long applied outcomes may gather before the session is refreshed once for all. */
+const OUTCOME_BURST_MS = 50;
 
 /** The offline-first client an app builds on: see `createMutualClient`. */
 export class MutualClient {
@@ -164,9 +166,13 @@ export class MutualClient {
   private watchOutcomes(): void {
     const personal = this.database.collections.personal;
     if (!personal) return;
-    personal.$.pipe(filter((event) => event.documentData.type === 'outcome' && event.documentData.status === 'applied')).subscribe(() => {
+    personal.$.pipe(
+      filter((event) => event.documentData.type === 'outcome' && event.documentData.status === 'applied'),
+      // Outcomes pulled together (a new device) need one refresh, after the last of them.
+      auditTime(OUTCOME_BURST_MS),
+    ).subscribe(() => {
       void this.connection.persistently(() => this.session.refresh()).then(async () => {
-        for (const code of await this.groupList.load()) await this.engine.addDatabase(groupDatabaseName(code), 'group');
+        for (const code of this.groupList.list()) await this.engine.addDatabase(groupDatabaseName(code), 'group');
       }).catch(() => undefined);
     });
   }

@@ -17,6 +17,11 @@ export class GroupList {
     return [...this.codes];
   }
 
+  /** The codes as loaded and changed since (every change is also stored). */
+  list(): string[] {
+    return [...this.codes];
+  }
+
   has(code: string): boolean {
     return this.codes.has(code);
   }
