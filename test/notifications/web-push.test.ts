@@ -60,15 +60,17 @@ describe('Web Push', () => {
     const carol = await server.token('carol');
     await request(`${server.url}/api/v1/push/subscriptions`, { method: 'POST', token: carol, body: tablet.subscription });
     const code = await createGroup(server, 'alice');
-    const always = { start: '00:00', end: '23:59', timeZone: 'UTC' };
+    // Quiet from an hour ago to an hour from now (UTC; a window across midnight is allowed).
+    const hhmm = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString().slice(11, 16);
+    const now = { start: hhmm(-3_600_000), end: hhmm(3_600_000), timeZone: 'UTC' };
     const quiet = await request(`${server.url}/api/v1/users/me/notification-settings`, {
-      method: 'PUT', token: carol, body: { pushEvents: ['InvitationReceived'], quietHours: always },
+      method: 'PUT', token: carol, body: { pushEvents: ['InvitationReceived'], quietHours: now },
     });
     expect(quiet.status).toBe(200);
+    const before = pushService.received.length;
     await invite('alice', code, 'carol');
     // Then a push that is allowed: its arrival shows the one before was not sent.
     await request(`${server.url}/api/v1/users/me/notification-settings`, { method: 'PUT', token: carol, body: { pushEvents: ['RegistrationDecided'] } });
-    const before = pushService.received.length;
     const mine = await request(`${server.url}/api/v1/users/me/registrations`, { token: carol });
     const registration = mine.body.registrations.find((r: any) => r.community === code);
     await request(`${server.url}/api/v1/communities/${code}/user-registrations/${registration.id}`, {
