@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup } from '../support/group.js';
 import { request } from '../support/http.js';
 import { startMutual, type MutualProcess } from '../support/mutual-process.js';
-import { offer } from '../support/pouch.js';
+import { offer, remote } from '../support/pouch.js';
+import { docArrives } from '../support/wait.js';
 
 let server: MutualProcess;
 let db: string;
@@ -13,6 +14,8 @@ beforeAll(async () => {
   const code = await createGroup(server, 'alice');
   db = `${server.dbUrl}/group-${code}`;
   token = await server.token('alice');
+  // The ledger's first writes (account, currency) would otherwise answer the first `since=now` longpolls.
+  await docArrives(remote(db, token), 'currency:group');
 });
 afterAll(() => server.stop());
 
@@ -102,6 +105,8 @@ describe('_changes', () => {
   it('longpoll and changes/wait: a database deleted under waiting clients answers them at once', async () => {
     const code = await createGroup(server, 'alice');
     const doomed = `${server.dbUrl}/group-${code}`;
+    // The ledger opens the group's currency after its creation; wait for it so no write answers the longpoll.
+    await docArrives(remote(doomed, token), 'currency:group');
     const longpoll = request(`${doomed}/_changes?feed=longpoll&since=now&heartbeat=10000`, { token });
     const wait = request(`${server.url}/api/v1/changes/wait`, {
       method: 'POST', token, body: { since: { [`group-${code}`]: (await request(doomed, { token })).body.update_seq } },

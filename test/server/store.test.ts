@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup } from '../support/group.js';
 import { request } from '../support/http.js';
 import { startMutual, type MutualProcess } from '../support/mutual-process.js';
-import { offer } from '../support/pouch.js';
+import { offer, remote } from '../support/pouch.js';
+import { docArrives } from '../support/wait.js';
 
 const MAX_OPEN = 4;
 
@@ -18,6 +19,7 @@ describe('open databases are bounded', () => {
     const codes: string[] = [];
     for (let i = 0; i < 8; i += 1) codes.push(await createGroup(server, 'alice'));
     const watched = `${server.dbUrl}/group-${codes[0]}`;
+    await docArrives(remote(watched, token), 'currency:group'); // the ledger's first writes, before the feed
     const feed = request(`${watched}/_changes?feed=longpoll&since=now&timeout=20000`, { token });
 
     for (let round = 0; round < 3; round += 1) {
