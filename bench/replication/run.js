@@ -30,7 +30,8 @@
 //
 // How to run
 //   From the repository root: `npm run bench` (builds, then runs all three benchmarks), or after a build:
-//     node bench/replication/run.js [--docs N] [--runs N] [--profile[=push|pull]] [--profile-batch N]
+//     node bench/replication/run.js [--docs N] [--runs N] [--only push|pull] [--profile[=push|pull]] [--profile-batch N]
+//   --only runs the pull or the push measurements alone (quicker, when working on one of them).
 //   --profile runs, after the table, one more Mutual and one more plain process under
 //   `node --cpu-prof`, each doing one warm-up and three pushes (or pulls; batch_size 100 or
 //   --profile-batch), and prints the CPU time of each and where Mutual's went
@@ -239,11 +240,12 @@ async function measurePush(server, count, batchSize) {
   }
 }
 
+const ONLY = option('only', false);
 const SCENARIOS = [
   { key: 'pull-100', label: 'pull, batch_size 100', kind: 'pull', run: (s, n) => measurePull(s, n, 100) },
   { key: 'pull-500', label: 'pull, batch_size 500', kind: 'pull', run: (s, n) => measurePull(s, n, 500) },
   { key: 'push-100', label: 'push, batch_size 100', kind: 'push', run: (s, n) => measurePush(s, n, 100) },
-];
+].filter((scenario) => !ONLY || scenario.kind === ONLY);
 
 function printTable(results) {
   const header = ['measurement', 'Mutual docs/s', 'plain docs/s', 'Mutual/plain', 'target', 'met'];
@@ -276,6 +278,7 @@ function printRuns(results) {
       console.log(`  ${scenario.label.padEnd(22)} ${label.padEnd(6)} ${runs.map((r) => `${r.ms.toFixed(0)} ms (${r.written}; ${r.cpuMs.toFixed(0)})`).join(', ')}`);
     }
   }
+  if (!results['push-100']) return;
   console.log('\nafter each push: how long the server stayed busy once replicate() had returned, in 0.5 s steps (its CPU ms then):');
   for (const label of ['Mutual', 'plain']) {
     const runs = results['push-100'][label];
@@ -333,8 +336,8 @@ async function main() {
 
   process.stdout.write('warm-up...');
   for (const server of servers) {
-    await measurePull(server, WARMUP_DOCS, 100);
-    await measurePush(server, WARMUP_DOCS, 100);
+    if (ONLY !== 'push') await measurePull(server, WARMUP_DOCS, 100);
+    if (ONLY !== 'pull') await measurePush(server, WARMUP_DOCS, 100);
   }
   console.log(' done');
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorCodes, type MutualError } from '@mutual/schema';
 
 /** What the client reads from the CouchDB face, parsed before it is trusted. */
 export const couchDocumentSchema = z.looseObject({ _id: z.string(), _rev: z.string().optional(), _deleted: z.boolean().optional() });
@@ -41,8 +42,11 @@ export const sessionResponseSchema = z.object({
   userCtx: z.object({ name: z.string().nullable(), roles: z.array(z.string()) }),
 });
 
-export const couchErrorSchema = z.looseObject({ error: z.string().optional(), reason: z.string().optional() });
-export const restErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+const couchErrorSchema = z.looseObject({ error: z.string().optional(), reason: z.string().optional() });
+/** The REST error envelope, as the server's `MutualError` writes it. */
+const restErrorSchema = z.object({
+  error: z.object({ code: z.enum(errorCodes), message: z.string() }),
+}) satisfies z.ZodType<ReturnType<MutualError['toEnvelope']>>;
 
 /** The reason a failed response gives, in either of the server's two error shapes. */
 export async function reasonOf(response: Response): Promise<string> {

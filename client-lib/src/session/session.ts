@@ -1,5 +1,6 @@
 import { BehaviorSubject } from 'rxjs';
 import { z } from 'zod';
+import { userSchema } from '@mutual/schema';
 import type { Connection } from '../http/connection.js';
 import { sessionResponseSchema } from '../http/couch-responses.js';
 import type { MutualDatabase } from '../database.js';
@@ -15,7 +16,6 @@ export interface Session {
 }
 
 const sessionSchema = z.object({ user: z.string(), roles: z.array(z.string()), userDatabase: z.string() });
-const userSchema = z.looseObject({ id: z.string(), database: z.string() });
 
 const SESSION_DOC = 'session';
 

@@ -6,6 +6,7 @@ import { selectorOf, type CollectionName } from '../schema/collection-layout.js'
 import type { LocalData } from '../schema/local-document.js';
 import { changesToLocal } from './changes-to-local.js';
 import { fetchChanges } from './couch-api.js';
+import type { PullDemand } from './pull-demand.js';
 import type { ScanFloors } from './scan-floors.js';
 
 /**
@@ -20,6 +21,7 @@ export interface PullContext {
   collection: LocalCollection;
   name: CollectionName;
   floors: ScanFloors;
+  demand: PullDemand;
   /** The databases this collection replicates now. */
   databases(): string[];
   /** The server refuses to let us read a database (not a member any more, or it is gone). */
@@ -27,17 +29,25 @@ export interface PullContext {
 }
 
 /**
- * Pulls a collection's documents from every database it replicates, oldest change first,
- * with the server filtering by `_id` range, until a batch is full or every database is
- * exhausted. A database that refuses is skipped (and reported), not retried in a loop.
+ * Pulls a collection's documents from the databases it replicates that the demand names,
+ * oldest change first, with the server filtering by `_id` range, until a batch is full or
+ * every one of them is exhausted. A database that refuses is skipped (and reported), not
+ * retried in a loop. Demands are met only when the batch is handed to RxDB.
  */
 export function pullHandler(context: PullContext): ReplicationPullHandler<LocalData, PullCheckpoint> {
   const selector = selectorOf(context.name);
   return async (checkpoint, batchSize) => {
     const documents: WithDeleted<LocalData>[] = [];
     const reached: PullCheckpoint = {};
+    const exhausted: [dbName: string, mark: number][] = [];
+    const batch = () => {
+      exhausted.forEach(([dbName, mark]) => context.demand.met(dbName, mark));
+      return { documents, checkpoint: reached };
+    };
     for (const dbName of context.databases()) {
       let since = Math.max(checkpoint?.[dbName] ?? 0, await context.floors.get(context.name, dbName));
+      const mark = context.demand.ask(dbName, since);
+      if (mark === undefined) continue;
       let pulledHere = 0;
       for (;;) {
         let page;
@@ -57,11 +67,12 @@ export function pullHandler(context: PullContext): ReplicationPullHandler<LocalD
         reached[dbName] = since;
         if (page.results.length < batchSize) {
           if (pulledHere === 0) await context.floors.raise(context.name, dbName, since);
+          exhausted.push([dbName, mark]);
           break;
         }
-        if (documents.length >= batchSize) return { documents, checkpoint: reached };
+        if (documents.length >= batchSize) return batch();
       }
     }
-    return { documents, checkpoint: reached };
+    return batch();
   };
 }

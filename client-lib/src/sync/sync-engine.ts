@@ -6,18 +6,17 @@ import { collectionLayout, collectionOfDocument, type CollectionName, type Datab
 import { changesToLocal } from './changes-to-local.js';
 import { replicateCollection, type CollectionReplication, type PullStreamItem } from './collection-replication.js';
 import { LiveFeeds, type FeedState } from './live-feeds.js';
+import { PullDemand } from './pull-demand.js';
 import type { Rejection } from './push-handler.js';
 import { RejectionLog } from './rejection-log.js';
 import { ScanFloors } from './scan-floors.js';
 import { noCounts, type SyncCounters } from './sync-counters.js';
 
-/** How long feeds going live may gather before the pull handlers catch up once for all. */
-const CATCH_UP_DELAY_MS = 50;
-
 interface Replicated {
   name: CollectionName;
   replication: CollectionReplication;
   stream: Subject<PullStreamItem>;
+  demand: PullDemand;
 }
 
 /**
@@ -27,8 +26,10 @@ interface Replicated {
  *
  *   database added ──▶ its live feed starts at the current sequence and streams pages to
  *                      the collections, which RxDB applies after the catch-up
- *   feed live (started, or back from failing) ──▶ pull handlers catch up from their
- *                      checkpoints (RESYNC): what came before the feed's sequence
+ *   feed live (started, or back from failing) ──▶ the pull handlers of its kind catch up
+ *                      (RESYNC) with that database from their checkpoints: what came before
+ *                      the feed's sequence; the other databases only if a page of theirs
+ *                      may have been dropped (see PullDemand)
  *   feed or pull answered 403/404 ──▶ database refused: skipped, reported as an error
  */
 export class SyncEngine {
@@ -42,7 +43,6 @@ export class SyncEngine {
   private readonly feeds: LiveFeeds;
   private readonly deliveries = new Set<Promise<void>>();
   private readonly delivering$ = new BehaviorSubject(0);
-  private readonly catchUps = new Map<DatabaseKind, ReturnType<typeof setTimeout>>();
 
   constructor(private readonly database: MutualDatabase, private readonly connection: Connection,
     private readonly options: { collections: readonly CollectionName[]; retryTimeMs: number }) {
@@ -59,9 +59,12 @@ export class SyncEngine {
       const collection = this.database.collections[name];
       if (!collection) continue;
       const kind = collectionLayout[name].database;
+      const demand = new PullDemand();
+      databases.filter((database) => database.kind === kind).forEach(({ dbName }) => demand.require(dbName));
       const { replication, stream } = replicateCollection(name, collection, this.connection, {
         connection: this.connection,
         floors,
+        demand,
         retryTimeMs: this.options.retryTimeMs,
         databases: () => [...this.databases].filter(([dbName, of]) => of === kind && !this.refused.has(dbName)).map(([dbName]) => dbName),
         refused: (dbName, reason) => this.refuse(dbName, reason),
@@ -74,7 +77,7 @@ export class SyncEngine {
       replication.active$.subscribe((active) => {
         if (!active) this.setError(`replication:${name}`, undefined);
       });
-      this.replicated.push({ name, replication, stream });
+      this.replicated.push({ name, replication, stream, demand });
     }
     // The live feeds stream into the replications: they must be listening before a page comes.
     await Promise.all(this.replicated.map(({ replication }) => replication.startPromise));
@@ -96,6 +99,7 @@ export class SyncEngine {
     this.databases.delete(dbName);
     this.refused.delete(dbName);
     this.setError(`database:${dbName}`, undefined);
+    this.replicated.forEach(({ demand }) => demand.forget(dbName));
     await this.feeds.remove(dbName);
   }
 
@@ -120,8 +124,6 @@ export class SyncEngine {
   }
 
   async close(): Promise<void> {
-    this.catchUps.forEach(clearTimeout);
-    this.catchUps.clear();
     await this.feeds.stop();
     await Promise.all(this.replicated.map(({ replication }) => replication.cancel()));
     this.replicated.forEach(({ stream }) => stream.complete());
@@ -148,13 +150,17 @@ export class SyncEngine {
       else byCollection.set(name, [change]);
     }
     const delivery = (async () => {
-      for (const { name, stream } of this.replicated) {
+      for (const { name, stream, demand } of this.replicated) {
         const changes = byCollection.get(name);
         if (!changes) continue;
         const collection = this.database.collections[name];
         if (!collection) continue;
         const documents = await changesToLocal(collection, dbName, changes);
-        if (documents.length > 0) stream.next({ documents, checkpoint: { [dbName]: page.last_seq } });
+        if (documents.length === 0) continue;
+        // Before its catch-up, a database's page must not move its checkpoint past what the catch-up reads.
+        const checkpoint = demand.isDue(dbName) ? {} : { [dbName]: page.last_seq };
+        demand.handOver(dbName, page.last_seq);
+        stream.next({ documents, checkpoint });
       }
     })();
     this.deliveries.add(delivery);
@@ -176,19 +182,17 @@ export class SyncEngine {
 
   /**
    * A feed went live (it started, or came back from failing) at the database's sequence of that
-   * moment: what was written between the pull handlers' last catch-up and then reaches no feed,
-   * so they catch up again from their checkpoints.
+   * moment: what was written between the pull handlers' last read of that database and then
+   * reaches no feed, so they read it again from their checkpoints. At once: the RESYNC is then
+   * queued before any page of the feed.
    */
   private catchUp(dbName: string): void {
     const kind = this.databases.get(dbName);
-    // Feeds going live together (at start) share one catch-up.
-    if (kind === undefined || this.catchUps.has(kind)) return;
-    this.catchUps.set(kind, setTimeout(() => {
-      this.catchUps.delete(kind);
-      for (const { name, replication } of this.replicated) {
-        if (collectionLayout[name].database === kind) replication.reSync();
-      }
-    }, CATCH_UP_DELAY_MS));
+    for (const { name, replication, demand } of this.replicated) {
+      if (collectionLayout[name].database !== kind) continue;
+      demand.require(dbName);
+      replication.reSync();
+    }
   }
 
   private refuse(dbName: string, reason: string): void {
