@@ -79,7 +79,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -89,10 +88,13 @@ import memoryAdapter from 'pouchdb-adapter-memory';
 import WebSocket from 'ws';
 import { loadDevIssuer } from '@mutual/server';
 import { formatSummary, summarizeProfile } from '../replication/profile-summary.js';
+import { nowUs, sleep } from '../support/clock.js';
+import { cpuProfFlags, keepCpuProfile } from '../support/cpu-profile.js';
+import { expectStatus, http } from '../support/http.js';
 import { option } from '../support/options.js';
-import { http } from '../support/http.js';
 import { benchProcesses, cpuMsOf, freePort } from '../support/processes.js';
 import { table } from '../support/report.js';
+import { settle } from '../support/settle.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const MUTUAL_BIN = fileURLToPath(new URL('../../server/bin/mutual.js', import.meta.url));
@@ -110,7 +112,12 @@ const SPACING_MS = Number(option('spacing', 200));
 const TIMEOUT_MS = Number(option('timeout', 30_000));
 const FIRST_WARMUP_TIMEOUT_MS = Math.max(TIMEOUT_MS, 60_000);
 const PROFILE = option('profile', false) !== false;
-const SETTLE_MAX_MS = 120_000;
+/**
+ * Idle, before each write: at most 30 ms of CPU in half a second, at most 120 s. What a write
+ * sets off goes on after its last arrival (the clients' checkpoint writes, the new longpolls),
+ * and the next write is to find a quiet server, not a queue.
+ */
+const IDLE = { idleCpuMs: 30, maxMs: 120_000 };
 /** Writes in a row that each missed more than half of their arrivals: the measurement stops there. */
 const COLLAPSE_AFTER = 3;
 const CONNECT_BATCH = 50;
@@ -120,7 +127,6 @@ const TARGETS = { p50: 30, p99: 100 };
 const LOOP_RESOLUTION_MS = 5;
 
 const procs = benchProcesses('mutual-latency-bench-');
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 PouchDB.plugin(memoryAdapter);
@@ -342,29 +348,20 @@ function pouchTrouble(clients) {
 
 // ---------------------------------------------------------------- servers
 
-function expectStatus(result, status, what) {
-  if (result.status !== status) throw new Error(`${what}: HTTP ${result.status} ${JSON.stringify(result.body)}`);
-  return result.body;
-}
-
 function offerDoc(id, author) {
   const time = new Date().toISOString();
   return { _id: `offer:${id}`, type: 'offer', schema: 1, createdAt: time, updatedAt: time, author, name: `Offer ${id.slice(0, 8)}`, content: 'Fresh bread every Saturday morning.' };
 }
 
-/** With --profile: `node --cpu-prof` flags writing into a fresh temp folder. */
-async function profileFlags(name) {
-  if (!PROFILE) return { flags: [] };
-  const dir = await procs.tempDir(`cpu-profile-${name}`);
-  return { flags: ['--cpu-prof', `--cpu-prof-dir=${dir}`], dir };
-}
+/** With --profile: a fresh temp folder for the server's .cpuprofile. */
+const profileDir = async (name) => (PROFILE ? procs.tempDir(`cpu-profile-${name}`) : undefined);
 
 async function startMutual() {
   const dataDir = await procs.tempDir('mutual-data');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const profile = await profileFlags('mutual');
-  const server = await procs.startChild('Mutual', [...profile.flags, MUTUAL_BIN, 'start'], {
+  const cpuProfDir = await profileDir('mutual');
+  const server = await procs.startChild('Mutual', [...cpuProfFlags(cpuProfDir), MUTUAL_BIN, 'start'], {
     cwd: dataDir,
     readyUrl: url,
     readyPath: '/health',
@@ -390,7 +387,7 @@ async function startMutual() {
   const writerToken = tokens[0];
   return {
     ...server,
-    profileDir: profile.dir,
+    profileDir: cpuProfDir,
     code,
     dbUrl,
     tokens,
@@ -405,13 +402,13 @@ async function startMutual() {
 
 async function startPlain() {
   const dataDir = await procs.tempDir('plain-data');
-  const profile = await profileFlags('plain');
-  const server = await procs.startChild('plain', [...profile.flags, PLAIN_SERVER, dataDir], { cwd: dataDir, readyMsg: 'plain is listening' });
+  const cpuProfDir = await profileDir('plain');
+  const server = await procs.startChild('plain', [...cpuProfFlags(cpuProfDir), PLAIN_SERVER, dataDir], { cwd: dataDir, readyMsg: 'plain is listening' });
   const dbUrl = `${server.url}/latency`;
   expectStatus(await http(dbUrl, { method: 'PUT' }), 201, 'plain: database not created');
   return {
     ...server,
-    profileDir: profile.dir,
+    profileDir: cpuProfDir,
     dbUrl,
     tokens: [undefined],
     async write(id) {
@@ -449,43 +446,17 @@ async function startBareWs() {
 
 // ---------------------------------------------------------------- measuring
 
-/** CLOCK_MONOTONIC in µs: the clock of V8's profile samples (on Linux). */
-const nowUs = () => Number(process.hrtime.bigint() / 1000n);
-
 /** After a --profile run: keeps the server's .cpuprofile and tells where its time went during each measurement. */
 async function profileReport(server, label, measurements) {
-  const file = (await readdir(server.profileDir)).find((name) => name.endsWith('.cpuprofile'));
-  if (!file) {
+  const kept = await keepCpuProfile(server.profileDir, path.join(HERE, 'profiles'), label.toLowerCase().replace(/\W+/g, '-'));
+  if (!kept) {
     console.log(`\n${label}: no .cpuprofile written`);
     return;
   }
-  const keep = path.join(HERE, 'profiles');
-  await mkdir(keep, { recursive: true });
-  const kept = path.join(keep, `${label.toLowerCase().replace(/\W+/g, '-')}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
-  await copyFile(path.join(server.profileDir, file), kept);
-  const profile = JSON.parse(await readFile(kept, 'utf8'));
   for (const measurement of measurements.filter(Boolean)) {
-    const summary = summarizeProfile(profile, [measurement.window]);
-    console.log(`\n---- ${label} during "${measurement.label}" (${measurement.writes} writes; profile at ${path.relative(process.cwd(), kept)}) ----`);
+    const summary = summarizeProfile(kept.profile, [measurement.window]);
+    console.log(`\n---- ${label} during "${measurement.label}" (${measurement.writes} writes; profile at ${path.relative(process.cwd(), kept.path)}) ----`);
     console.log(formatSummary(summary, 20));
-  }
-}
-
-/**
- * Waits until the server process is idle (at most 30 ms of CPU in half a second, at most
- * SETTLE_MAX_MS): what a write sets off goes on after its last arrival (the clients' checkpoint
- * writes, the new longpolls), and the next write is to find a quiet server, not a queue.
- * Resolves with how long it waited.
- */
-async function settle(server) {
-  const start = performance.now();
-  let before = cpuMsOf(server.child.pid);
-  if (Number.isNaN(before)) return 0; // no /proc: nothing to watch
-  for (;;) {
-    await sleep(500);
-    const now = cpuMsOf(server.child.pid);
-    if (now - before <= 30 || performance.now() - start > SETTLE_MAX_MS) return performance.now() - start - 500;
-    before = now;
   }
 }
 
@@ -525,7 +496,7 @@ async function measure(label, server, { ws = 0, pouch = 0, writes = WRITES }) {
   let collapsed;
   for (let k = -WARMUP; k < writes; k += 1) {
     await sleep(SPACING_MS);
-    const waited = await settle(server);
+    const waited = await settle(server, IDLE);
     if (k >= 0) settled.push(waited);
     if (k === 0) {
       window.fromUs = nowUs();
@@ -589,7 +560,7 @@ async function measure(label, server, { ws = 0, pouch = 0, writes = WRITES }) {
     }
   }
   // The last write's own tail (checkpoints, new longpolls) is part of what it cost.
-  await settle(server);
+  await settle(server, IDLE);
   window.toUs = nowUs();
   phase = `after ${label}`;
   loop.disable();
@@ -784,14 +755,5 @@ async function main() {
   for (const print of profiled) await print();
 }
 
-main()
-  .catch((error) => {
-    if (procs.interrupted) return; // the servers were stopped under it: not a failure of its own
-    process.stderr.write(`\nbenchmark failed: ${error?.stack ?? error}\n`);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    await procs.cleanup();
-    // Live replications, sockets and timers of a failed run would keep the process up.
-    process.exit();
-  });
+// Live replications, sockets and timers of a failed run would keep the process up.
+procs.run(main).then(() => process.exit());

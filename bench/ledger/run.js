@@ -59,8 +59,8 @@
 //   Temp folders (under the OS temp dir, `mutual-ledger-bench-*`) and the child processes are
 //   removed on exit, also after a failure or Ctrl-C.
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,8 +68,11 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import PouchDB from 'pouchdb';
 import { formatSummary, summarizeProfile } from '../replication/profile-summary.js';
-import { http } from '../support/http.js';
+import { nowUs, sleep } from '../support/clock.js';
+import { keepCpuProfile } from '../support/cpu-profile.js';
+import { expectStatus, http } from '../support/http.js';
 import { startMutualChild } from '../support/mutual.js';
+import { uniqueName } from '../support/names.js';
 import { option } from '../support/options.js';
 import { benchProcesses, cpuMsOf } from '../support/processes.js';
 import { median, table } from '../support/report.js';
@@ -99,15 +102,7 @@ const TARGETS = { one: 500, many: 2_000 };
 const procs = benchProcesses('mutual-ledger-bench-');
 let loadAtStart = 0;
 
-let counter = 0;
-const uniqueName = (prefix) => `${prefix}${process.pid.toString(36)}-${(counter += 1)}`;
-
 // ---------------------------------------------------------------- the server under test
-
-function expectStatus(response, status, what) {
-  if (response.status !== status) throw new Error(`${what}: ${response.status} ${JSON.stringify(response.body).slice(0, 500)}`);
-  return response.body;
-}
 
 async function startMutual({ cpuProfDir } = {}) {
   const dataDir = await procs.tempDir(uniqueName('mutual-data-'));
@@ -122,8 +117,6 @@ async function startMutual({ cpuProfDir } = {}) {
 }
 
 // ---------------------------------------------------------------- communities and intents
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A fresh open community with `MEMBERS` members (plus its manager) whose accounts exist and
@@ -195,9 +188,6 @@ function planBatches(community, count) {
 }
 
 // ---------------------------------------------------------------- the measurements
-
-/** CLOCK_MONOTONIC in microseconds: the clock of V8's profile samples (on Linux). */
-const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 const ownCpuMs = () => {
   const usage = process.cpuUsage();
@@ -409,16 +399,11 @@ async function profileServer(groups) {
   const runs = [];
   for (let i = 0; i < 3; i += 1) runs.push(await measureLedger(server, groups, INTENTS));
   await server.stop();
-  const file = (await readdir(profileDir)).find((name) => name.endsWith('.cpuprofile'));
-  if (!file) throw new Error('the Mutual process wrote no .cpuprofile');
-  const keep = path.join(HERE, 'profiles');
-  await mkdir(keep, { recursive: true });
-  writeFileSync(path.join(keep, '.gitignore'), '*\n');
-  const kept = path.join(keep, `mutual-${kind}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
-  await copyFile(path.join(profileDir, file), kept);
-  const summary = summarizeProfile(JSON.parse(await readFile(kept, 'utf8')), runs.map((r) => r.window));
+  const kept = await keepCpuProfile(profileDir, path.join(HERE, 'profiles'), `mutual-${kind}`);
+  if (!kept) throw new Error('the Mutual process wrote no .cpuprofile');
+  const summary = summarizeProfile(kept.profile, runs.map((r) => r.window));
   console.log(`  ${runs.map((r) => `${r.ms.toFixed(0)} ms (${rate(r).toFixed(0)} commits/s)`).join(', ')} (slowed by the profiler); ` +
-    `server CPU ${runs.map((r) => `${r.cpuMs.toFixed(0)} ms`).join(', ')}; profile at ${path.relative(process.cwd(), kept)}\n`);
+    `server CPU ${runs.map((r) => `${r.cpuMs.toFixed(0)} ms`).join(', ')}; profile at ${path.relative(process.cwd(), kept.path)}\n`);
   console.log(formatSummary(summary, 30));
 }
 
@@ -473,9 +458,4 @@ async function main() {
   if (PROFILE === 'many' || PROFILE === 'both') await profileServer(GROUPS);
 }
 
-main()
-  .catch((error) => {
-    process.stderr.write(`\nbenchmark failed: ${error?.stack ?? error}\n`);
-    process.exitCode = 1;
-  })
-  .finally(procs.cleanup);
+procs.run(main);

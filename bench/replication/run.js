@@ -39,17 +39,21 @@
 //   (git-ignored).
 //   Temp folders (under the OS temp dir, `mutual-bench-*`) and the child processes are
 //   removed on exit, also after a failure or Ctrl-C.
-import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import PouchDB from 'pouchdb';
+import { nowUs } from '../support/clock.js';
+import { cpuProfFlags, keepCpuProfile } from '../support/cpu-profile.js';
 import { http } from '../support/http.js';
 import { startMutualChild } from '../support/mutual.js';
+import { uniqueName } from '../support/names.js';
 import { option } from '../support/options.js';
 import { benchProcesses, cpuMsOf } from '../support/processes.js';
 import { median, table } from '../support/report.js';
+import { settle } from '../support/settle.js';
 import { formatSummary, summarizeProfile } from './profile-summary.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -65,14 +69,17 @@ const PROFILE_KIND = PROFILE === 'pull' ? 'pull' : 'push';
 const PROFILE_BATCH = Number(option('profile-batch', 100));
 const MEMBER = 'bench-member';
 const TARGETS = { pull: 0.95, push: 0.8 };
+/**
+ * Idle, before a timed call: under 4% of a CPU (20 ms of CPU in half a second), at most 60 s, so
+ * that work a set-up step left running in the background (Mutual's change reactions over the
+ * seeded documents, LevelDB compactions) is not charged to the measurement that follows.
+ */
+const IDLE = { idleCpuMs: 20, maxMs: 60_000 };
 
 // Child processes and temp folders, removed on every way out (bench/support/processes.js).
 const procs = benchProcesses('mutual-bench-');
 
 // ---------------------------------------------------------------- child servers
-
-let counter = 0;
-const uniqueName = (prefix) => `${prefix}${process.pid.toString(36)}-${(counter += 1)}`;
 
 /** Mutual with auth and rules: each fresh database is a new group of the benchmark's member. */
 async function startMutual({ cpuProfDir } = {}) {
@@ -99,8 +106,7 @@ async function startMutual({ cpuProfDir } = {}) {
 /** The baseline: express-pouchdb with no auth and no rules; each fresh database is a PUT. */
 async function startPlain({ cpuProfDir } = {}) {
   const dataDir = await procs.tempDir(uniqueName('plain-data-'));
-  const flags = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-  const server = await procs.startChild('plain', [...flags, PLAIN_SERVER, dataDir], { cwd: dataDir, readyMsg: 'plain is listening' });
+  const server = await procs.startChild('plain', [...cpuProfFlags(cpuProfDir), PLAIN_SERVER, dataDir], { cwd: dataDir, readyMsg: 'plain is listening' });
   return {
     ...server,
     label: 'plain',
@@ -111,23 +117,6 @@ async function startPlain({ cpuProfDir } = {}) {
       return { url: `${server.url}/${name}`, headers: {} };
     },
   };
-}
-
-/**
- * Waits until the server process is idle (under 4% of a CPU over half a second, at most 60 s),
- * so that work a set-up step left running in the background (Mutual's change reactions over
- * the seeded documents, LevelDB compactions) is not charged to the measurement that follows.
- */
-async function settle(server) {
-  const deadline = Date.now() + 60_000;
-  let before = cpuMsOf(server.child.pid);
-  if (Number.isNaN(before)) return; // no /proc: nothing to watch
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const now = cpuMsOf(server.child.pid);
-    if (now - before <= 20 || Date.now() > deadline) return;
-    before = now;
-  }
 }
 
 // ---------------------------------------------------------------- documents and databases
@@ -186,22 +175,25 @@ async function docCount(db) {
 
 // ---------------------------------------------------------------- the measurements
 
-/** CLOCK_MONOTONIC in microseconds: the clock of V8's profile samples (on Linux). */
-const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+/** Runs one replicate() call: its result, wall ms, the server's CPU ms, and its window in a profile. */
+async function timeReplication(server, replicate) {
+  const window = { fromUs: nowUs() };
+  const cpuBefore = cpuMsOf(server.child.pid);
+  const start = performance.now();
+  const result = await replicate();
+  const ms = performance.now() - start;
+  const cpuMs = cpuMsOf(server.child.pid) - cpuBefore;
+  window.toUs = nowUs();
+  return { result, ms, cpuMs, window };
+}
 
 async function measurePull(server, count, batchSize) {
   const db = await server.freshDb();
   await seedServer(db, makeDocs(count));
   const local = await freshLocal();
   try {
-    await settle(server);
-    const window = { fromUs: nowUs() };
-    const cpuBefore = cpuMsOf(server.child.pid);
-    const start = performance.now();
-    const result = await local.db.replicate.from(remote(db), { batch_size: batchSize });
-    const ms = performance.now() - start;
-    const cpuMs = cpuMsOf(server.child.pid) - cpuBefore;
-    window.toUs = nowUs();
+    await settle(server, IDLE);
+    const { result, ms, cpuMs, window } = await timeReplication(server, () => local.db.replicate.from(remote(db), { batch_size: batchSize }));
     if (result.status !== 'complete' || result.doc_write_failures > 0 || result.docs_written < count)
       throw new Error(`${server.label} pull incomplete: ${JSON.stringify({ ...result, errors: result.errors?.slice(0, 3) })}`);
     return { ms, cpuMs, written: result.docs_written, window };
@@ -216,24 +208,16 @@ async function measurePush(server, count, batchSize) {
     const docs = makeDocs(count);
     for (let start = 0; start < docs.length; start += 1_000) await local.db.bulkDocs(docs.slice(start, start + 1_000));
     const db = await server.freshDb();
-    await settle(server); // the ledger opens the group's currency and account after its creation
+    await settle(server, IDLE); // the ledger opens the group's currency and account after its creation
     const before = await docCount(db);
-    const window = { fromUs: nowUs() };
-    const cpuBefore = cpuMsOf(server.child.pid);
-    const start = performance.now();
-    const result = await local.db.replicate.to(remote(db), { batch_size: batchSize });
-    const ms = performance.now() - start;
-    const cpuMs = cpuMsOf(server.child.pid) - cpuBefore;
-    window.toUs = nowUs();
+    const { result, ms, cpuMs, window } = await timeReplication(server, () => local.db.replicate.to(remote(db), { batch_size: batchSize }));
     if (result.status !== 'complete' || result.doc_write_failures > 0 || result.docs_written !== count)
       throw new Error(`${server.label} push incomplete: ${JSON.stringify({ ...result, errors: result.errors?.slice(0, 3) })}`);
     const after = await docCount(db);
     if (after - before !== count) throw new Error(`${server.label} push: the server holds ${after - before} new documents, not ${count}`);
     // What the server still does after the push is acknowledged (background reactions to it).
-    const tailStart = performance.now();
     const tailCpuBefore = cpuMsOf(server.child.pid);
-    await settle(server);
-    const tail = { ms: Math.max(0, performance.now() - tailStart - 500), cpuMs: cpuMsOf(server.child.pid) - tailCpuBefore };
+    const tail = { ms: await settle(server, IDLE), cpuMs: cpuMsOf(server.child.pid) - tailCpuBefore };
     return { ms, cpuMs, written: result.docs_written, window, tail };
   } finally {
     await local.dispose();
@@ -295,15 +279,11 @@ async function profileServer(start, label, run) {
   for (let i = 0; i < 3; i += 1) runs.push(await run(server, DOCS));
   const times = runs.map((r) => r.ms);
   await server.stop();
-  const file = (await readdir(profileDir)).find((name) => name.endsWith('.cpuprofile'));
-  if (!file) throw new Error(`the ${label} process wrote no .cpuprofile`);
-  const keep = path.join(HERE, 'profiles');
-  await mkdir(keep, { recursive: true });
-  const kept = path.join(keep, `${label.toLowerCase()}-${PROFILE_KIND}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
-  await copyFile(path.join(profileDir, file), kept);
-  const summary = summarizeProfile(JSON.parse(await readFile(kept, 'utf8')), runs.map((r) => r.window));
+  const kept = await keepCpuProfile(profileDir, path.join(HERE, 'profiles'), `${label.toLowerCase()}-${PROFILE_KIND}`);
+  if (!kept) throw new Error(`the ${label} process wrote no .cpuprofile`);
+  const summary = summarizeProfile(kept.profile, runs.map((r) => r.window));
   console.log(`  ${label.padEnd(6)} ${times.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} (slowed by the profiler); ` +
-    `busy ${summary.busyMs.toFixed(0)} ms of CPU; profile at ${path.relative(process.cwd(), kept)}`);
+    `busy ${summary.busyMs.toFixed(0)} ms of CPU; profile at ${path.relative(process.cwd(), kept.path)}`);
   return summary;
 }
 
@@ -362,10 +342,4 @@ async function main() {
   if (PROFILE) await profileBoth();
 }
 
-main()
-  .catch((error) => {
-    if (procs.interrupted) return; // the servers were stopped under it: not a failure of its own
-    process.stderr.write(`\nbenchmark failed: ${error?.stack ?? error}\n`);
-    process.exitCode = 1;
-  })
-  .finally(procs.cleanup);
+procs.run(main);

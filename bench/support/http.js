@@ -23,3 +23,12 @@ export async function http(url, { method = 'GET', token, body, headers = {} } = 
   }
   return { status: response.status, body: parsed };
 }
+
+/**
+ * The body of an `http` answer whose status is `status`; otherwise an error: `what`, the
+ * status and the start of the body.
+ */
+export function expectStatus(response, status, what) {
+  if (response.status !== status) throw new Error(`${what}: HTTP ${response.status} ${JSON.stringify(response.body).slice(0, 500)}`);
+  return response.body;
+}

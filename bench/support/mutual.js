@@ -1,6 +1,7 @@
 // Mutual as the server under test of a benchmark script: a child process with auth and rules on.
 import { fileURLToPath } from 'node:url';
 import { loadDevIssuer } from '@mutual/server';
+import { cpuProfFlags } from './cpu-profile.js';
 
 const MUTUAL_BIN = fileURLToPath(new URL('../../server/bin/mutual.js', import.meta.url));
 const ADMIN = 'bench-operator:bench-admin-secret';
@@ -11,8 +12,7 @@ const ADMIN = 'bench-operator:bench-admin-secret';
  * is given; `echoLevel` as in startChild. The child and the data folder's dev token issuer.
  */
 export async function startMutualChild(procs, dataDir, { cpuProfDir, echoLevel } = {}) {
-  const flags = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-  const server = await procs.startChild('Mutual', [...flags, MUTUAL_BIN, 'start'], {
+  const server = await procs.startChild('Mutual', [...cpuProfFlags(cpuProfDir), MUTUAL_BIN, 'start'], {
     cwd: dataDir,
     readyMsg: 'Mutual is listening',
     echoLevel,

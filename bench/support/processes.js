@@ -8,6 +8,7 @@
 //   const server = await procs.startChild('name', [script, ...args], { readyMsg | readyUrl });
 //   ...
 //   await procs.cleanup();                      // stops the children, removes the temp root
+// or, for the whole script: procs.run(main), which reports a failure and cleans up.
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -15,8 +16,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from './clock.js';
 
 /** A free TCP port on 127.0.0.1 (free when asked: the child that gets it binds it at once). */
 export function freePort() {
@@ -93,6 +93,22 @@ export function benchProcesses(prefix) {
       return dir;
     },
     cleanup,
+
+    /**
+     * Runs a script's `main`, then cleans up. A failure is written to stderr with exit code 1,
+     * unless SIGINT/SIGTERM stopped the servers under it (then it is not the bench's own).
+     */
+    async run(main) {
+      try {
+        await main();
+      } catch (error) {
+        if (interrupted) return;
+        process.stderr.write(`\nbenchmark failed: ${error?.stack ?? error}\n`);
+        process.exitCode = 1;
+      } finally {
+        await cleanup();
+      }
+    },
 
     /**
      * Spawns `node <args>` and waits until it is ready: either the JSON log line whose `msg` is

@@ -3,6 +3,7 @@ import { accountsOf, transferIntent, type Account } from '../support/accounting.
 import { createGroup } from '../support/group.js';
 import { request } from '../support/http.js';
 import { startMutual, type MutualProcess } from '../support/mutual-process.js';
+import { eventually } from '../support/wait.js';
 
 const GROUPS = 3;
 const MEMBERS = ['alice', 'bob', 'carol', 'dave'];
@@ -68,13 +69,14 @@ describe('the ledger under SIGKILL', () => {
           } catch {
             // the server is down: try again
           }
-          await new Promise((resolve) => setTimeout(resolve, 30));
+          await new Promise((resolve) => setTimeout(resolve, 30)); // pacing: not a storm of refused connections while it restarts
         }
       }
     });
     let kills = 0;
     const killer = (async () => {
       while (!stopping && kills < KILLS) {
+        // A kill at a varying moment of the writing, not a wait for anything.
         await new Promise((resolve) => setTimeout(resolve, 100 + (kills % 4) * 50));
         await server.kill();
         kills += 1;
@@ -90,15 +92,15 @@ describe('the ledger under SIGKILL', () => {
     for (const plan of plans) {
       const db = `${server.dbUrl}/group-${plan.code}`;
       const intents = plan.batches.flatMap((batch) => batch.docs);
-      // Every intent gets its outcome once the ledger has caught up.
-      let outcomes: any[] = [];
-      for (let tries = 0; outcomes.length < intents.length && tries < 300; tries += 1) {
-        const listed = await request(`${db}/_all_docs?include_docs=true&startkey="ledger:"&endkey="ledger:\uffff"`, { token });
-        outcomes = listed.body.rows.map((row: any) => row.doc);
-        if (outcomes.length < intents.length) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
       const stored = await request(`${db}/_all_docs?startkey="transfer:"&endkey="transfer:\uffff"`, { token });
       expect(stored.body.rows).toHaveLength(intents.length); // no intent lost
+      // Every intent gets its outcome once the ledger has caught up.
+      const outcomes: any[] = await eventually(async () => {
+        const listed = await request(`${db}/_all_docs?include_docs=true&startkey="ledger:"&endkey="ledger:\uffff"`, { token });
+        const found = listed.body.rows.map((row: any) => row.doc);
+        expect(found.length).toBeGreaterThanOrEqual(intents.length);
+        return found;
+      }, 30_000);
       expect(outcomes).toHaveLength(intents.length); // one outcome each (its id is the intent's)
       expect(new Set(outcomes.map((o) => o.transfer))).toEqual(new Set(intents.map((i) => i._id.slice('transfer:'.length))));
 

@@ -4,6 +4,7 @@ import { accountsOf, type Account } from '../support/accounting.js';
 import { createGroup } from '../support/group.js';
 import { request } from '../support/http.js';
 import { startMutual, type MutualProcess } from '../support/mutual-process.js';
+import { eventually } from '../support/wait.js';
 
 let server: MutualProcess;
 let code: string;
@@ -67,11 +68,12 @@ describe('payment requests', () => {
     const asked = await requestPayment('alice');
     expect(asked.status).toBe(202); // the REST call waits 2 s at most
     expect(asked.body.state).toBe('pending');
-    let state = 'pending';
-    while (state === 'pending') {
-      await new Promise((resolve) => setTimeout(resolve, 200)); // the ledger sweeps waiting requests every second
-      state = (await request(api(`/transfers/${asked.body.id}`), { token: await server.token('carol') })).body.state;
-    }
+    // The ledger sweeps waiting requests every second: asked until it decided.
+    const state = await eventually(async () => {
+      const { state } = (await request(api(`/transfers/${asked.body.id}`), { token: await server.token('carol') })).body;
+      expect(state).not.toBe('pending');
+      return state;
+    }, 20_000);
     expect(state).toBe('committed');
   });
 

@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PageApi } from './browser/page.js';
-import { serverHandle, type ServerHandle } from '../support/client.js';
+import { useServer } from '../support/client.js';
 import { createGroup } from '../support/group.js';
 import { startPageServer, type PageServer } from '../support/page-server.js';
 
@@ -20,13 +20,12 @@ function call<M extends keyof PageApi>(page: Page, method: M, ...args: Parameter
 }
 
 describe('client in a real browser (Chromium, IndexedDB)', () => {
-  let server: ServerHandle;
+  const server = useServer();
   let pages: PageServer;
   let browser: Browser;
 
   beforeAll(async () => {
     if (!hasChromium) return;
-    server = await serverHandle();
     const bundle = await build({
       entryPoints: [PAGE_ENTRY], bundle: true, format: 'esm', platform: 'browser', target: 'chrome120', write: false,
       define: { 'process.env.NODE_ENV': '"development"' }, logLevel: 'silent',
@@ -41,7 +40,6 @@ describe('client in a real browser (Chromium, IndexedDB)', () => {
   afterAll(async () => {
     await browser?.close();
     await pages?.close();
-    await server?.current.stop();
   });
 
   it.skipIf(!hasChromium)(

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CollectionName, MutualClient, TransferView } from '@mutual/client';
 import { accountsOf } from '../support/accounting.js';
-import { openClient, serverHandle, type ServerHandle } from '../support/client.js';
+import { openClient, useServer } from '../support/client.js';
 import { createGroup } from '../support/group.js';
 import { until } from '../support/observe.js';
 
@@ -10,14 +10,8 @@ const summary = (views: TransferView[]) => views.map(({ id, state, reason, seque
 const decided = (count: number) => (views: TransferView[]) => views.length === count && views.every((view) => view.state === 'committed' || view.state === 'rejected');
 
 describe('client: two clients offline at once', () => {
-  let server: ServerHandle;
+  const server = useServer();
   const clients: MutualClient[] = [];
-  beforeAll(async () => {
-    server = await serverHandle();
-  });
-  afterAll(async () => {
-    await server.current.stop();
-  });
   const open = async (user: string, collections: readonly CollectionName[]) => {
     const client = await openClient(server, user, { collections });
     clients.push(client);

@@ -2,8 +2,8 @@ import { createRxDatabase, type RxCollection } from 'rxdb';
 import { replicateCouchDB } from 'rxdb/plugins/replication-couchdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { filter, firstValueFrom, take, toArray } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverHandle, type ServerHandle } from '../support/client.js';
+import { describe, expect, it } from 'vitest';
+import { useServer } from '../support/client.js';
 import { createGroup } from '../support/group.js';
 import { request } from '../support/http.js';
 
@@ -14,13 +14,7 @@ import { request } from '../support/http.js';
  * says so.
  */
 describe('reference: RxDB’s CouchDB replication plugin against a refused document', () => {
-  let server: ServerHandle;
-  beforeAll(async () => {
-    server = await serverHandle();
-  });
-  afterAll(async () => {
-    await server.current.stop();
-  });
+  const server = useServer();
 
   it('retries the refused batch forever and never pushes what was written after it', async () => {
     const code = await createGroup(server.current, 'alice', ['bob']);

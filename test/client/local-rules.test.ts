@@ -1,25 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accountsOf } from '../support/accounting.js';
-import { networkSwitch, openClient, serverHandle, type ServerHandle } from '../support/client.js';
+import { networkSwitch, openClient, useServer } from '../support/client.js';
 import { createGroup } from '../support/group.js';
 import { request } from '../support/http.js';
 import { until } from '../support/observe.js';
-import { offer } from '../support/pouch.js';
+import { writeOffer } from '../support/pouch.js';
 
 describe('client: local writes checked by the server’s own rules', () => {
-  let server: ServerHandle;
-  beforeAll(async () => {
-    server = await serverHandle();
-  });
-  afterAll(async () => {
-    await server.current.stop();
-  });
+  const server = useServer();
 
   it('refuses at once, offline, what the server would refuse, and writes nothing', async () => {
     const code = await createGroup(server.current, 'alice', ['bob']);
     const accounts = await accountsOf(server.current, code, 'alice', ['alice', 'bob']);
-    const alicesOffer = offer('alices-jam', 'alice');
-    await request(`${server.current.dbUrl}/group-${code}/${alicesOffer._id}`, { method: 'PUT', token: await server.current.token('alice'), body: alicesOffer });
+    const alicesOffer = await writeOffer(server.current, code, 'alices-jam', 'alice');
     const network = networkSwitch();
     const client = await openClient(server, 'bob', { fetch: network.fetch });
     try {

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { outcomeOf } from '@mutual/client';
-import { networkSwitch, openClient, serverHandle, type ServerHandle } from '../support/client.js';
+import { networkSwitch, openClient, useServer } from '../support/client.js';
 import { createGroup } from '../support/group.js';
 import { request } from '../support/http.js';
 import { until } from '../support/observe.js';
 
 describe('client: membership', () => {
-  let server: ServerHandle;
-  beforeAll(async () => {
-    server = await serverHandle();
-  });
-  afterAll(async () => {
-    await server.current.stop();
-  });
+  const server = useServer();
 
   const invite = async (code: string, manager: string, user: string): Promise<string> => {
     const made = await request(`${server.current.url}/api/v1/communities/${code}/user-registrations`, {

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accountsOf } from '../support/accounting.js';
-import { openClient, serverHandle, type ServerHandle } from '../support/client.js';
+import { openClient, useServer } from '../support/client.js';
 import { createGroup } from '../support/group.js';
 import { until } from '../support/observe.js';
 
 describe('client: payments made offline', () => {
-  let server: ServerHandle;
-  beforeAll(async () => {
-    server = await serverHandle();
-  });
-  afterAll(async () => {
-    await server.current.stop();
-  });
+  const server = useServer();
 
   it('writes the intent with the server stopped, shows it pending, and commits it after the server is back', async () => {
     const code = await createGroup(server.current, 'alice', ['bob']);

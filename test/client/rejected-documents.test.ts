@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accountsOf } from '../support/accounting.js';
-import { networkSwitch, openClient, serverHandle, type ServerHandle } from '../support/client.js';
+import { networkSwitch, openClient, useServer } from '../support/client.js';
 import { createGroup } from '../support/group.js';
 import { request } from '../support/http.js';
 import { until } from '../support/observe.js';
-import { offer } from '../support/pouch.js';
+import { writeOffer } from '../support/pouch.js';
 
 describe('client: documents the server refuses', () => {
-  let server: ServerHandle;
-  beforeAll(async () => {
-    server = await serverHandle();
-  });
-  afterAll(async () => {
-    await server.current.stop();
-  });
+  const server = useServer();
 
   const api = async (method: string, path: string, as: string, body?: unknown) =>
     request(`${server.current.url}/api/v1${path}`, { method, token: await server.current.token(as), body });
@@ -25,9 +19,7 @@ describe('client: documents the server refuses', () => {
     const g3 = await createGroup(server.current, 'dave', ['alice']);
     expect((await api('PUT', `/communities/${g1}/users/alice`, 'bob', { role: 'manager' })).status).toBe(200);
     const accounts = await accountsOf(server.current, g1, 'alice', ['alice', 'bob']);
-    const bobsOffer = offer('bobs-bread', 'bob', { content: 'rye' });
-    const put = await request(`${server.current.dbUrl}/group-${g1}/${bobsOffer._id}`, { method: 'PUT', token: await server.current.token('bob'), body: bobsOffer });
-    expect(put.status).toBe(201);
+    const bobsOffer = await writeOffer(server.current, g1, 'bobs-bread', 'bob', { content: 'rye' });
 
     const network = networkSwitch();
     const client = await openClient(server, 'alice', { fetch: network.fetch });

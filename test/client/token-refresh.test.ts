@@ -1,20 +1,14 @@
 import { loadDevIssuer } from '@mutual/server';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClientStatus } from '@mutual/client';
 import { accountsOf } from '../support/accounting.js';
-import { openClient, serverHandle, type ServerHandle } from '../support/client.js';
+import { openClient, useServer } from '../support/client.js';
 import { createGroup } from '../support/group.js';
 import { until } from '../support/observe.js';
 
 describe('client: tokens', () => {
-  let server: ServerHandle;
-  beforeAll(async () => {
-    server = await serverHandle();
-  });
-  afterAll(async () => {
-    await server.current.stop();
-  });
+  const server = useServer();
 
   it('asks getToken again after a 401: a token refused at once, then one that expires mid-session', async () => {
     const code = await createGroup(server.current, 'alice', ['bob']);
@@ -37,6 +31,7 @@ describe('client: tokens', () => {
 
       // The second token expires; the next push is answered 401 and the client asks for a new one.
       const expiry = decodeJwt(tokens[1]!).exp! * 1000;
+      // Expiry is wall-clock time (whole seconds, checked by the server): only the clock can pass it.
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiry - Date.now()) + 1100));
       const payment = await group.pay({ to: accounts.bob!.code, amount: 10 });
       await until(group.transfers$(), (views) => views.some((view) => view.id === payment.id && view.state === 'committed'));

@@ -88,7 +88,7 @@ describe('GET /api/v1/events (WebSocket)', () => {
     rude.socket.send('{"type":"shout"}');
     expect((await rude.closed).code).toBe(4400);
     const quiet = await EventsClient.connect(server.url, await server.token('alice'));
-    while (quiet.pings < 2) await new Promise((resolve) => setTimeout(resolve, 100));
+    await quiet.pinged(2);
     quiet.close();
   });
 

@@ -4,6 +4,7 @@ import { createGroup } from '../support/group.js';
 import { request } from '../support/http.js';
 import { startMutual, type MutualProcess } from '../support/mutual-process.js';
 import { Receiver } from '../support/receiver.js';
+import { eventually } from '../support/wait.js';
 
 let server: MutualProcess;
 let receiver: Receiver;
@@ -62,13 +63,12 @@ describe('webhook subscriptions', () => {
     const code = await createGroup(server, 'erin');
     const created = await subscribe('erin', { url: 'http://127.0.0.1:9/nothing-listens', events: ['MemberJoined'], groups: [code] });
     await join(code, 'frank');
-    let subscription: any;
-    for (let tries = 0; tries < 100 && subscription?.status !== 'disabled'; tries += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      subscription = (await request(`${server.url}/api/v1/subscriptions`, { token: await server.token('erin') })).body.subscriptions
+    // Disabled after the last attempt fails; only the owner's list shows it, so it is asked until then.
+    await eventually(async () => {
+      const subscription = (await request(`${server.url}/api/v1/subscriptions`, { token: await server.token('erin') })).body.subscriptions
         .find((s: any) => s.id === created.body.id);
-    }
-    expect(subscription).toMatchObject({ status: 'disabled', disabledReason: expect.stringContaining('3 attempts') });
+      expect(subscription).toMatchObject({ status: 'disabled', disabledReason: expect.stringContaining('3 attempts') });
+    });
   });
 
   it('refuse groups the owner is not in (403), bad bodies (400), and others’ subscriptions (404)', async () => {

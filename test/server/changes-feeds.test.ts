@@ -25,24 +25,30 @@ async function write(id: string) {
   return response.body.rev as string;
 }
 
-/** Reads a streaming response until `done` says so, then aborts it; answers the text read. */
-async function readStream(path: string, done: (text: string) => boolean): Promise<string> {
+/**
+ * Opens a streaming feed. Its headers come once the server has fixed where the feed starts
+ * (`since=now` included): what is written after this resolves is in the feed. Answers a reader
+ * that reads until `done` says so, then aborts the feed, and answers the text read.
+ */
+async function openStream(path: string): Promise<(done: (text: string) => boolean) => Promise<string>> {
   const abort = new AbortController();
   const response = await fetch(`${db}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
   expect(response.status).toBe(200);
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (!done(text)) {
-      const { value, done: ended } = await reader.read();
-      if (ended) break;
-      text += decoder.decode(value, { stream: true });
+  return async (done) => {
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    try {
+      while (!done(text)) {
+        const { value, done: ended } = await reader.read();
+        if (ended) break;
+        text += decoder.decode(value, { stream: true });
+      }
+    } finally {
+      abort.abort();
     }
-  } finally {
-    abort.abort();
-  }
-  return text;
+    return text;
+  };
 }
 
 describe('_changes', () => {
@@ -63,7 +69,8 @@ describe('_changes', () => {
 
   it('longpoll: waits for the next change and answers with it', async () => {
     const pending = request(`${db}/_changes?feed=longpoll&since=now&include_docs=true&heartbeat=10000`, { token });
-    // The poll is open before the write: the write's own response comes after it is registered.
+    // The poll must be registered before the write, or `since=now` falls after it and the poll
+    // misses it. Nothing shows from outside that it is (its headers come with its answer): a pause.
     await new Promise((resolve) => setTimeout(resolve, 100));
     await write('lp');
     const answer = await pending;
@@ -75,7 +82,7 @@ describe('_changes', () => {
   it('longpoll: many clients waiting on one database each get the same next change', async () => {
     const options = ['', '&include_docs=true', '&style=all_docs'];
     const pending = Array.from({ length: 30 }, (_, i) => request(`${db}/_changes?feed=longpoll&since=now${options[i % 3]}`, { token }));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 200)); // all registered: see the first longpoll test
     const rev = await write('many');
     const answers = await Promise.all(pending);
     for (const [i, answer] of answers.entries()) {
@@ -89,14 +96,16 @@ describe('_changes', () => {
 
   it('longpoll: a filter waits past the changes it does not select', async () => {
     const filtered = request(`${db}/_changes?feed=longpoll&since=now&filter=_doc_ids`, { method: 'POST', token, body: { doc_ids: ['offer:wanted'] } });
-    const unfiltered = request(`${db}/_changes?feed=longpoll&since=now`, { token });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    await write('unwanted');
-    expect((await unfiltered).body.results.map((c: any) => c.id)).toEqual(['offer:unwanted']);
     let settled = false;
     void filtered.then(() => (settled = true));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const unfiltered = request(`${db}/_changes?feed=longpoll&since=now`, { token });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // both registered: see the first longpoll test
+    await write('unwanted');
+    // The unwanted change has been dispatched: the unfiltered poll has its answer.
+    expect((await unfiltered).body.results.map((c: any) => c.id)).toEqual(['offer:unwanted']);
     expect(settled).toBe(false);
+    // And no pause to be sure: had the filtered poll answered the unwanted change, its answer
+    // would not be the change written after it.
     await write('wanted');
     const answer = await filtered;
     expect(answer.body.results.map((c: any) => c.id)).toEqual(['offer:wanted']);
@@ -111,7 +120,8 @@ describe('_changes', () => {
     const wait = request(`${server.url}/api/v1/changes/wait`, {
       method: 'POST', token, body: { since: { [`group-${code}`]: (await request(doomed, { token })).body.update_seq } },
     });
-    // Both are waiting before the database goes (the longpoll would otherwise hear 404).
+    // Both are waiting before the database goes (the longpoll would otherwise hear 404); nothing
+    // shows from outside that they are: a pause.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await request(doomed, { method: 'DELETE', authorization: server.adminAuthorization })).status).toBe(200);
     const [polled, waited] = await Promise.all([longpoll, wait]);
@@ -128,9 +138,9 @@ describe('_changes', () => {
   });
 
   it('continuous: one JSON line per change, old and new', async () => {
-    const reading = readStream('/_changes?feed=continuous&since=0&heartbeat=5000', (text) => text.includes('offer:cont'));
+    const read = await openStream('/_changes?feed=continuous&since=0&heartbeat=5000');
     await write('cont');
-    const lines = (await reading).split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line));
+    const lines = (await read((text) => text.includes('offer:cont'))).split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line));
     expect(lines.map((line) => line.id)).toEqual(expect.arrayContaining(['settings:group', 'offer:cont']));
   });
 
@@ -142,10 +152,9 @@ describe('_changes', () => {
   });
 
   it('eventsource: server-sent events with the sequence as id', async () => {
-    const reading = readStream('/_changes?feed=eventsource&since=now', (text) => text.includes('offer:sse'));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const read = await openStream('/_changes?feed=eventsource&since=now');
     await write('sse');
-    const text = await reading;
+    const text = await read((text) => text.includes('offer:sse'));
     const event = text.split('\n\n').find((block) => block.includes('offer:sse'))!;
     const data = JSON.parse(event.split('\n').find((line) => line.startsWith('data: '))!.slice(6));
     expect(data.id).toBe('offer:sse');
@@ -158,7 +167,7 @@ describe('_changes', () => {
       const feed = fetch(`${db}/_changes?feed=${i % 2 ? 'continuous' : 'longpoll'}&since=now`, {
         headers: { authorization: `Bearer ${token}` }, signal: abort.signal,
       }).catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 20)); // gone while the feed is open (or opening): not a wait
       abort.abort();
       await feed;
     });

@@ -144,6 +144,8 @@ describe('Mutual in OIDC mode', () => {
   });
 
   it('never logs a token', async () => {
+    // The child's stdout read up to the requests above. A pause: no request makes the server log
+    // a line on demand that could show it.
     await new Promise((resolve) => setTimeout(resolve, 200));
     const logText = server.logs.map((entry) => JSON.stringify(entry)).join('\n');
     expect(sent.length).toBeGreaterThan(5);

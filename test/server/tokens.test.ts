@@ -179,7 +179,8 @@ describe('a validly signed token whose sub is not a non-empty string', () => {
 
 describe('the log', () => {
   it('never contains a token or a credential that was sent', async () => {
-    // Many requests above; give the child's stdout a moment to be read.
+    // Many requests above; give the child's stdout a moment to be read. A pause: no request makes
+    // the server log a line on demand that could show the log read up to now.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sentCredentials.length).toBeGreaterThan(cases.length);
     expect(server.logs.length).toBeGreaterThan(0);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, expectError, uniqueUser } from '../support/communities.js';
 import { startMutual, type MutualProcess } from '../support/mutual-process.js';
-import {
-  changeArrives, Client, community, expectError, person, profileDoc, socialDoc, userKey, type Community,
-} from '../support/social.js';
 import type { Db } from '../support/pouch.js';
+import { community, profileDoc, socialDoc, userKey, type Community } from '../support/social.js';
+import { changeArrives } from '../support/wait.js';
 
 /**
  * Public offers, needs and member cards are published to the `directory` database, where
@@ -12,16 +12,16 @@ import type { Db } from '../support/pouch.js';
  */
 
 let server: MutualProcess;
-let api: Client;
+let api: Api;
 let c: Community;
 let directory: Db;
 let reader: string; // in no community
 
 beforeAll(async () => {
   server = await startMutual();
-  api = new Client(server);
+  api = new Api(server);
   c = await community(server);
-  reader = person('reader');
+  reader = uniqueUser('reader');
   directory = await api.remote('directory', reader);
 });
 afterAll(() => server.stop());
@@ -178,7 +178,7 @@ describe('publishing across a restart', () => {
     await server.kill();
 
     server = await startMutual({ dataDir: server.dataDir });
-    api.reconnect(server);
+    api = new Api(server);
     directory = await api.remote('directory', reader);
     await published(`offer:${k.code}:burst-39`);
     await published(`member:${k.code}:${userKey(k.alice)}`);

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, expectError } from '../support/communities.js';
 import { startMutual, type MutualProcess } from '../support/mutual-process.js';
 import { localReplica, type Db } from '../support/pouch.js';
-import { changeArrives, Client, community, expectError, socialDoc, type Community } from '../support/social.js';
+import { community, socialDoc, type Community } from '../support/social.js';
+import { changeArrives } from '../support/wait.js';
 
 /**
  * Offers and needs edited in local replicas: with the server stopped, and concurrently on two
@@ -10,12 +12,12 @@ import { changeArrives, Client, community, expectError, socialDoc, type Communit
  */
 
 let server: MutualProcess;
-let api: Client;
+let api: Api;
 let c: Community;
 
 beforeAll(async () => {
   server = await startMutual();
-  api = new Client(server);
+  api = new Api(server);
   c = await community(server);
 });
 afterAll(() => server.stop());
@@ -46,7 +48,7 @@ describe('editing offline while the server is down', () => {
     await expect(phone.replicate.to(await api.remote(c.db, c.alice))).rejects.toBeDefined();
 
     server = await startMutual({ dataDir });
-    api.reconnect(server);
+    api = new Api(server);
     const { pushed } = await sync(phone, c.alice);
     expect(pushed.ok).toBe(true);
     expect(pushed.doc_write_failures).toBe(0);

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, expectError, uniqueUser } from '../support/communities.js';
 import { startMutual, type MutualProcess } from '../support/mutual-process.js';
-import { Client, community, expectError, person, userKey, type Community } from '../support/social.js';
+import { community, userKey, type Community } from '../support/social.js';
 
 let server: MutualProcess;
-let api: Client;
+let api: Api;
 let c: Community;
 
 beforeAll(async () => {
   server = await startMutual();
-  api = new Client(server);
+  api = new Api(server);
   c = await community(server);
 });
 afterAll(() => server.stop());
@@ -252,6 +253,6 @@ describe('members over REST', () => {
     const after = await api.get(`/communities/${m.code}/members/me`, m.alice);
     expect(after.body).toMatchObject({ userId: m.alice, role: 'member' });
     expect(after.body.name).toBeUndefined();
-    expectError(await api.get(`/communities/${m.code}/members/${userKey(person('nobody'))}`, m.alice), 404, 'NotFound');
+    expectError(await api.get(`/communities/${m.code}/members/${userKey(uniqueUser('nobody'))}`, m.alice), 404, 'NotFound');
   });
 });

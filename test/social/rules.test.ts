@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, expectError } from '../support/communities.js';
 import { startMutual, type MutualProcess } from '../support/mutual-process.js';
 import { localReplica } from '../support/pouch.js';
-import {
-  Client, community, expectCouchError, expectError, profileDoc, socialDoc, userKey, type Community,
-} from '../support/social.js';
+import { community, expectCouchError, profileDoc, socialDoc, userKey, type Community } from '../support/social.js';
 
 /**
  * A hostile member breaks each rule of social content on both faces: the CouchDB face (PUT,
@@ -12,7 +11,7 @@ import {
  */
 
 let server: MutualProcess;
-let api: Client;
+let api: Api;
 let c: Community;
 
 const KiB = 1024;
@@ -94,7 +93,7 @@ async function serverCopy(id: string): Promise<Doc | undefined> {
 
 beforeAll(async () => {
   server = await startMutual();
-  api = new Client(server);
+  api = new Api(server);
   c = await community(server);
 });
 afterAll(() => server.stop());

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import { request } from './http.js';
 import type { MutualProcess } from './mutual-process.js';
+import { eventually } from './wait.js';
 
 export interface Account {
   code: string;
@@ -15,13 +17,14 @@ export interface Account {
 /** The accounts of a community by owner, once the ledger opened one for each given member. */
 export async function accountsOf(server: MutualProcess, code: string, asUser: string, owners: string[]): Promise<Record<string, Account>> {
   const token = await server.token(asUser);
-  for (;;) {
+  // The ledger opens accounts from the change feed: asked until it has.
+  return eventually(async () => {
     const response = await request(`${server.url}/api/v1/communities/${code}/accounts`, { token });
-    if (response.status !== 200) throw new Error(`accounts: ${JSON.stringify(response.body)}`);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
     const byOwner = Object.fromEntries((response.body.accounts as Account[]).map((a) => [a.owner, a]));
-    if (owners.every((owner) => byOwner[owner])) return byOwner;
-    await new Promise((resolve) => setTimeout(resolve, 20)); // the ledger opens accounts from the change feed
-  }
+    expect(Object.keys(byOwner)).toEqual(expect.arrayContaining(owners));
+    return byOwner;
+  }, 20_000);
 }
 
 const now = () => new Date().toISOString();

@@ -1,30 +1,47 @@
 import { createMutualClient, type MutualClient, type MutualClientOptions } from '@mutual/client';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { afterAll, beforeAll } from 'vitest';
 import { startMutual, type MutualProcess } from './mutual-process.js';
 
 let clients = 0;
 
 /** The server a test talks to now: restarts replace the process, the address stays. */
 export interface ServerHandle {
-  current: MutualProcess;
+  readonly current: MutualProcess;
   /** SIGTERM the server (the network is "gone" for every client). */
   stop(): Promise<void>;
   /** Starts it again on the same data folder and the same port. */
   start(): Promise<void>;
 }
 
-export async function serverHandle(): Promise<ServerHandle> {
-  const handle: ServerHandle = {
-    current: await startMutual(),
+/**
+ * The server of the calling file or `describe` block: started in its `beforeAll`, stopped in
+ * its `afterAll`. The handle works from that `beforeAll` on (in tests and later hooks).
+ */
+export function useServer(): ServerHandle {
+  let running: MutualProcess | undefined;
+  const current = (): MutualProcess => {
+    if (!running) throw new Error('useServer(): the server is not started yet (it starts in beforeAll)');
+    return running;
+  };
+  beforeAll(async () => {
+    running = await startMutual();
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  return {
+    get current() {
+      return current();
+    },
     async stop() {
-      await handle.current.stop();
+      await current().stop();
     },
     async start() {
-      const port = new URL(handle.current.url).port;
-      handle.current = await startMutual({ dataDir: handle.current.dataDir, env: { PORT: port } });
+      const { url, dataDir } = current();
+      running = await startMutual({ dataDir, env: { PORT: new URL(url).port } });
     },
   };
-  return handle;
 }
 
 /**

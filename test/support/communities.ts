@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import { uniqueCode } from './group.js';
 import { request } from './http.js';
 import type { MutualProcess } from './mutual-process.js';
+import { remote, type Db } from './pouch.js';
 
 export type Response = Awaited<ReturnType<typeof request>>;
 export type CommunityType = 'open' | 'closed';
@@ -14,7 +15,10 @@ export function uniqueUser(prefix = 'user'): string {
   return `${prefix}-${process.pid}-${userCounter}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
-/** The REST API of one server, called as a user (a `sub`), anonymously, or as the server admin. */
+/**
+ * The REST API of one server (and its CouchDB face: paths under `/db/`), called as a user (a
+ * `sub`), anonymously, or as the server admin; each user's token is asked for once.
+ */
 export class Api {
   private readonly tokens = new Map<string, Promise<string>>();
 
@@ -26,7 +30,7 @@ export class Api {
     return token;
   }
 
-  /** `as`: a user, `null` for anonymous, `'admin'` for the server admin's Basic credentials. */
+  /** `as`: a user, `null` for anonymous, `ADMIN_ACTOR` for the server admin's Basic credentials. */
   async call(method: string, path: string, as: string | null,
     options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<Response> {
     const auth = as === null ? {} : as === ADMIN_ACTOR
@@ -48,8 +52,17 @@ export class Api {
     return this.call('PUT', path, as, { body });
   }
 
+  patch(path: string, as: string | null, body?: unknown) {
+    return this.call('PATCH', path, as, { body });
+  }
+
   delete(path: string, as: string | null) {
     return this.call('DELETE', path, as);
+  }
+
+  /** A PouchDB client of a database of this server, as a user. */
+  async remote(db: string, as: string): Promise<Db> {
+    return remote(`${this.server.dbUrl}/${db}`, await this.token(as));
   }
 
   /** Creates a community and checks it was created. */

@@ -10,7 +10,7 @@ export interface EventMessage {
 export class EventsClient {
   readonly messages: EventMessage[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
-  pings = 0;
+  private pings = 0;
   private waiters: { match: (m: EventMessage) => boolean; resolve: (m: EventMessage) => void }[] = [];
 
   private constructor(readonly socket: WebSocket) {
@@ -52,6 +52,19 @@ export class EventsClient {
 
   events(): NonNullable<EventMessage['event']>[] {
     return this.messages.filter((m) => m.type === 'event').map((m) => m.event!);
+  }
+
+  /** Resolves once the server has pinged `count` times in all. */
+  pinged(count: number): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.pings < count) return;
+        this.socket.off('ping', check);
+        resolve();
+      };
+      this.socket.on('ping', check); // after the constructor's listener, which counts the ping
+      check();
+    });
   }
 
   close(): void {

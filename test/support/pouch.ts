@@ -1,5 +1,7 @@
 import PouchDB from 'pouchdb';
-import { tempDir } from './mutual-process.js';
+import { expect } from 'vitest';
+import { request } from './http.js';
+import { tempDir, type MutualProcess } from './mutual-process.js';
 
 export type Db = PouchDB.Database<Record<string, unknown>>;
 
@@ -27,4 +29,12 @@ const now = () => new Date().toISOString();
 export function offer(id: string, author: string, fields: Record<string, unknown> = {}) {
   const time = now();
   return { _id: `offer:${id}`, type: 'offer', schema: 1, createdAt: time, updatedAt: time, author, name: `Offer ${id}`, content: 'fresh bread', ...fields };
+}
+
+/** Writes `offer(id, author, fields)` into the group's database over the CouchDB face, as `author`. */
+export async function writeOffer(server: MutualProcess, code: string, id: string, author: string, fields: Record<string, unknown> = {}) {
+  const doc = offer(id, author, fields);
+  const put = await request(`${server.dbUrl}/group-${code}/${doc._id}`, { method: 'PUT', token: await server.token(author), body: doc });
+  expect(put.status, JSON.stringify(put.body)).toBe(201);
+  return doc;
 }
