@@ -137,7 +137,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       });
       await store.reactions.stop();
       await catchingUp;
-      await store.pool.closeAll();
+      await store.close();
     },
   };
 }

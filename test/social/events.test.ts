@@ -1,8 +1,10 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@mutual/server';
 import { EventBus, type MutualEvent } from '@mutual/server/dist/core/event-bus.js';
 import { openStore, type Store } from '@mutual/server/dist/core/store/open-store.js';
-import { SocialEvents } from '@mutual/server/dist/social/social-events.js';
+import { MARKERS_STORE, SocialEvents } from '@mutual/server/dist/social/social-events.js';
 import { socialReaction } from '@mutual/server/dist/social/social-reaction.js';
 import { tempDir } from '../support/mutual-process.js';
 import { socialDoc } from '../support/social.js';
@@ -34,7 +36,7 @@ async function start(dataDir: string, clock = { now: new Date('2030-01-01T00:00:
   const bus = new EventBus(log);
   const heard: MutualEvent[] = [];
   for (const name of ['OfferPublished', 'NeedPublished', 'OfferExpired', 'PostPublished'] as const) bus.on(name, (event) => void heard.push(event));
-  events = new SocialEvents(store.pool, bus, log, () => clock.now);
+  events = new SocialEvents(store, bus, log, () => clock.now);
   store.reactions.register(socialReaction([events.handle]));
   events.start(3_600_000);
   await events.sweep(); // waits for the schedule to load
@@ -45,7 +47,7 @@ async function start(dataDir: string, clock = { now: new Date('2030-01-01T00:00:
 async function stop(): Promise<void> {
   events?.stop();
   await store?.reactions.stop();
-  await store?.pool.closeAll();
+  await store?.close();
   store = undefined;
   events = undefined;
 }
@@ -123,6 +125,31 @@ describe('social events', () => {
     const second = await start(dataDir, { now: new Date('2030-07-01T00:00:00.000Z') });
     await write(second, socialDoc('offer', 'new', 'alice'));
     expect(names(second.heard)).toEqual(['OfferExpired kept', 'OfferPublished new']);
+  });
+
+  it('takes over the markers an earlier version kept as documents of mutual-social-events, then removes that database', async () => {
+    const dataDir = await tempDir();
+    const first = await start(dataDir);
+    await write(first, socialDoc('offer', 'told', 'alice', { expires: '2030-06-01T00:00:00.000Z' }));
+    await write(first, socialDoc('offer', 'done', 'alice', { expires: '2030-01-01T12:00:00.000Z' }));
+    first.clock.now = new Date('2030-01-02T00:00:00.000Z');
+    await first.events.sweep();
+    expect(names(first.heard)).toEqual(['OfferPublished told', 'OfferPublished done', 'OfferExpired done']);
+    await stop();
+
+    // What an earlier version left: a document per marker, and no key-value store.
+    await rm(path.join(dataDir, `${MARKERS_STORE}.kv`), { recursive: true });
+    const earlier = await openStore(dataDir, 50, log);
+    await earlier.pool.with('mutual-social-events', (database) => database.bulkDocs([
+      { _id: `${group}/offer:told`, expires: '2030-06-01T00:00:00.000Z' },
+      { _id: `${group}/offer:done`, expires: '2030-01-01T12:00:00.000Z', expiredFor: '2030-01-01T12:00:00.000Z' },
+    ]));
+    await earlier.close();
+
+    const second = await start(dataDir, { now: new Date('2030-07-01T00:00:00.000Z') });
+    await write(second, socialDoc('offer', 'new', 'alice'));
+    expect(names(second.heard)).toEqual(['OfferExpired told', 'OfferPublished new']);
+    expect(second.store.exists('mutual-social-events')).toBe(false);
   });
 
   it('keeps emitting to the other listeners when one throws', async () => {

@@ -21,7 +21,7 @@ import { socialReaction } from './social-reaction.js';
 export function socialModule(store: Store, bus: EventBus, log: Logger, now: () => Date = () => new Date()): ServerModule {
   const listings = new Directory(store.directory);
   const services: SocialServices = { items: new GroupItems(store.pool, listings), listings, directory: store.directory, now };
-  const events = new SocialEvents(store.pool, bus, log, now);
+  const events = new SocialEvents(store, bus, log, now);
   const withdraw = (group: string) => withdrawCommunity(store.directory, group)
     .catch((error: unknown) => log.error({ err: error, group }, 'withdrawing a deleted community from the directory failed'));
   // The deleted communities, read once: publishing asks at every batch of changes.

@@ -2,6 +2,8 @@ import type { Logger } from '../logger.js';
 import { RESERVED_LOCAL_PREFIX } from './reserved-local.js';
 import type { DatabasePool } from './database-pool.js';
 import type { Database } from './pouchdb.js';
+import type { WriteObserver } from './validated-writes.js';
+import { WrittenChanges, type WriteReport } from './written-changes.js';
 
 export type Change = PouchDB.Core.ChangesResponseChange<Record<string, unknown>>;
 
@@ -29,10 +31,12 @@ interface Checkpoint {
 /**
  * Runs the reactions over each database's change feed, one pass at a time per database,
  * each reaction resuming from its own checkpoint kept in the database: a write wakes them up,
- * a start catches up on what came while the server was down.
+ * a start catches up on what came while the server was down. The changes a write reports are
+ * handed over as they are; the others are read from `_changes`.
  */
-export class ChangeReactions {
+export class ChangeReactions implements WriteObserver {
   private readonly reactions: Reaction[] = [];
+  private readonly held = new WrittenChanges();
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   /** Checkpoints by database instance: a database closed and opened again is read afresh. */
@@ -48,9 +52,19 @@ export class ChangeReactions {
     this.reactions.push(reaction);
   }
 
-  /** A database was written to: run the reactions that watch it. */
-  notify(dbName: string): void {
-    if (this.reactions.some((reaction) => reaction.appliesTo(dbName))) this.schedule(dbName);
+  watches(dbName: string): boolean {
+    return this.reactions.some((reaction) => reaction.appliesTo(dbName));
+  }
+
+  /** A watched database was written to: its changes are held, and its reactions run. */
+  written(dbName: string, db: Database, report: WriteReport): void {
+    this.held.record(db, report);
+    if (report.to !== report.from) this.schedule(dbName);
+  }
+
+  /** Runs the reactions of a database over what they have not seen yet. */
+  private notify(dbName: string): void {
+    if (this.watches(dbName)) this.schedule(dbName);
   }
 
   /** Runs every reaction over every database it watches (at start). */
@@ -99,7 +113,7 @@ export class ChangeReactions {
       const checkpoints = await this.checkpointsOf(db, reactions);
       for (;;) {
         const since = Math.min(...checkpoints.map((checkpoint) => Number(checkpoint.seq)));
-        const batch = await db.changes({ since, include_docs: true, limit: BATCH, style: 'all_docs' });
+        const batch = this.held.since(db, since, BATCH) ?? await db.changes({ since, include_docs: true, limit: BATCH, style: 'all_docs' });
         if (batch.results.length === 0) return;
         await Promise.all(reactions.map(async (reaction, i) => {
           const checkpoint = checkpoints[i]!;
@@ -114,6 +128,7 @@ export class ChangeReactions {
             this.log.error({ err: error, reaction: reaction.name, db: dbName }, 'reaction failed');
           }
         }));
+        this.held.forget(db, Math.min(...checkpoints.map((checkpoint) => Number(checkpoint.seq))));
         if (checkpoints.some((checkpoint) => checkpoint.seq !== batch.last_seq)) {
           setTimeout(() => this.schedule(dbName), RETRY_AFTER_MS).unref();
           return;

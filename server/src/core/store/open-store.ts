@@ -1,10 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { DIRECTORY_DB, placeOfDatabase } from '@mutual/schema';
 import type { Logger } from '../logger.js';
 import { installAttachmentWrites } from './attachment-writes.js';
 import { ChangeReactions } from './change-reactions.js';
 import { DatabasePool } from './database-pool.js';
+import { KeyValueStore } from './key-value-store.js';
 import { pouchdbIn, type Database, type PouchDBConstructor } from './pouchdb.js';
 import { compileRulesDesignDoc, installRules, type RulesDesignDoc } from './rules-design-doc.js';
 import { installValidation } from './validated-writes.js';
@@ -25,6 +27,10 @@ export interface Store {
   exists(name: string): boolean;
   /** Creates a database with the rules, or upgrades its rules. */
   ensureRulesDatabase(name: string): Promise<void>;
+  /** The server's own key-value store of that name in the data folder (see key-value-store.ts), opened once. */
+  keyValue<T>(name: string): Promise<KeyValueStore<T>>;
+  /** Closes every database and key-value store (shutdown). */
+  close(): Promise<void>;
 }
 
 /**
@@ -43,7 +49,7 @@ export async function openStore(dataDir: string, maxOpenDatabases: number, log: 
   PouchDB.on('created', (name: string) => known.add(normal(name)));
   PouchDB.on('destroyed', (name: string) => known.delete(normal(name)));
   const pool: DatabasePool = new DatabasePool(PouchDB, maxOpenDatabases, (name, db) => {
-    installValidation(name, db, (written) => reactions.notify(written));
+    installValidation(name, db, reactions);
     installAttachmentWrites(db);
   }, log);
   const reactions = new ChangeReactions(pool, log);
@@ -58,12 +64,24 @@ export async function openStore(dataDir: string, maxOpenDatabases: number, log: 
   const groups = ruled.filter((name) => placeOfDatabase(name)?.kind === 'group').length;
   log.info({ groups, users: ruled.length - groups, upgraded, rulesHash: rules.mutual.rulesHash.slice(0, 12) }, 'database rules checked');
   for (const name of await PouchDB.allDbs()) known.add(name);
+  const keyValues = new Map<string, Promise<KeyValueStore<unknown>>>();
   return {
     PouchDB, pool, directory, rules, reactions,
     allDbs: () => PouchDB.allDbs(),
     exists: (name) => known.has(name),
     ensureRulesDatabase: async (name) => {
       await pool.with(name, (db) => installRules(db, rules));
+    },
+    keyValue: <T>(name: string) => {
+      // `.kv`: no database name has a dot, so none can take the folder.
+      if (!keyValues.has(name)) keyValues.set(name, KeyValueStore.open(path.join(dataDir, `${name}.kv`)));
+      return keyValues.get(name) as Promise<KeyValueStore<T>>;
+    },
+    close: async () => {
+      await pool.closeAll();
+      const opened = await Promise.allSettled(keyValues.values());
+      keyValues.clear();
+      await Promise.all(opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value.close()] : [])));
     },
   };
 }

@@ -1,7 +1,9 @@
 import { isServer, type CouchDocument, type Refusal, type UserContext } from '@mutual/schema';
 import { isReservedLocal } from './reserved-local.js';
 import { anonymous } from '../http/request-context.js';
+import { KeyedQueue } from '../keyed-queue.js';
 import type { Database } from './pouchdb.js';
+import { changesOfCreations, type WriteReport, type Written } from './written-changes.js';
 
 type ValidateDocUpdate = (
   newDoc: CouchDocument,
@@ -68,19 +70,39 @@ function isLocal(doc: CouchDocument): boolean {
   return String(doc._id).startsWith('_local/');
 }
 
+/** Hears the writes of the databases it watches (the change reactions). */
+export interface WriteObserver {
+  watches(name: string): boolean;
+  written(name: string, db: Database, report: WriteReport): void;
+}
+
+interface Outcome {
+  rows: Row[];
+  /** The documents written, each with its new revision. */
+  written: Written[];
+  /** The ids that had a revision before the write, when they were looked up (for the rules). */
+  existing: Set<string> | undefined;
+}
+
+async function updateSeqOf(db: Database): Promise<number> {
+  return Number((await db.info()).update_seq);
+}
+
 /**
  * Makes every write to the database (put, post, remove, bulkDocs and attachments all end in
  * bulkDocs) pass the design documents' `validate_doc_update` with the writer's `userCtx`.
- * Refused documents become `forbidden` rows in input order; the others are written, and
- * `onWritten` hears of it (the change reactions).
+ * Refused documents become `forbidden` rows in input order; the others are written. In a
+ * database the observer watches, writes go one at a time, from finding the current revisions
+ * to the report of what they did (the sequence before and after, and the changes when they only
+ * created documents): the rules judge against what is really overwritten, and the sequence
+ * moves by this write's changes alone.
  */
-export function installValidation(name: string, db: Database, onWritten: (name: string) => void): void {
+export function installValidation(name: string, db: Database, observer: WriteObserver): void {
   const write = db.bulkDocs.bind(db) as unknown as (body: BulkBody, opts: WriteOptions) => Promise<Row[]>;
+  const oneAtATime = new KeyedQueue();
   let validators: Promise<ValidateDocUpdate[]> | undefined;
 
-  async function validatedBulkDocs(body: BulkBody | CouchDocument[], opts: WriteOptions): Promise<Row[]> {
-    const request: BulkBody = Array.isArray(body) ? { docs: body } : body;
-    if (!Array.isArray(request.docs)) return write(request, opts);
+  async function validateAndWrite(request: BulkBody, opts: WriteOptions, newEdits: boolean): Promise<Outcome> {
     const docs = request.docs;
     const checks = (validators ??= readValidators(db).catch((error: unknown) => {
       validators = undefined;
@@ -88,19 +110,20 @@ export function installValidation(name: string, db: Database, onWritten: (name: 
     }));
     const validateAll = await checks;
     const userCtx: UserContext = { ...(opts.userCtx ?? anonymous), db: name };
-    const newEdits = opts.new_edits ?? request.new_edits ?? true;
     const refusals: (Row | undefined)[] = docs.map(() => undefined);
     docs.forEach((doc, index) => {
       if (isReservedLocal(String(doc._id)) && !isServer(userCtx)) refusals[index] = refusalRow(doc, { forbidden: 'this checkpoint is the server’s' });
     });
+    let existing: Set<string> | undefined;
     if (validateAll.length > 0) {
       const ids = docs.filter((doc) => !isLocal(doc) && typeof doc._id === 'string').map((doc) => doc._id);
       const current = await currentRevisions(db, ids);
+      existing = new Set(current.keys());
       docs.forEach((doc, index) => {
         if (isLocal(doc)) return;
         // A create over a live document is a conflict whatever the rules say: PouchDB reports it.
-        const existing = current.get(doc._id);
-        if (newEdits && doc._rev === undefined && existing && !existing._deleted) return;
+        const found = current.get(doc._id);
+        if (newEdits && doc._rev === undefined && found && !found._deleted) return;
         try {
           for (const validate of validateAll) validate(doc, current.get(doc._id) ?? null, userCtx, {});
         } catch (thrown) {
@@ -109,15 +132,39 @@ export function installValidation(name: string, db: Database, onWritten: (name: 
       });
     }
     const allowed = docs.filter((_, index) => !refusals[index]);
-    const written = allowed.length > 0 ? await write({ ...request, docs: allowed }, opts) : [];
+    const rows = allowed.length > 0 ? await write({ ...request, docs: allowed }, opts) : [];
     if (allowed.some((doc) => String(doc._id).startsWith('_design/'))) validators = undefined;
-    if (allowed.some((doc) => !isLocal(doc))) onWritten(name);
 
     const refused = refusals.filter((row): row is Row => row !== undefined);
     // Without new_edits, CouchDB (and PouchDB) answer only the failed rows.
-    if (!newEdits) return [...refused, ...written];
+    if (!newEdits) {
+      const failed = new Set(rows.map((row) => row.id));
+      const written = allowed.filter((doc) => !failed.has(doc._id)).map((doc) => ({ doc, rev: String(doc._rev) }));
+      return { rows: [...refused, ...rows], written, existing };
+    }
+    const written = allowed.flatMap((doc, i) => (rows[i]?.ok ? [{ doc, rev: String(rows[i].rev) }] : []));
     let next = 0;
-    return refusals.map((row) => row ?? (written[next++] as Row));
+    return { rows: refusals.map((row) => row ?? (rows[next++] as Row)), written, existing };
+  }
+
+  async function validatedBulkDocs(body: BulkBody | CouchDocument[], opts: WriteOptions): Promise<Row[]> {
+    const request: BulkBody = Array.isArray(body) ? { docs: body } : body;
+    if (!Array.isArray(request.docs)) return write(request, opts);
+    const newEdits = opts.new_edits ?? request.new_edits ?? true;
+    if (!observer.watches(name)) return (await validateAndWrite(request, opts, newEdits)).rows;
+    return oneAtATime.run(name, async () => {
+      const from = await updateSeqOf(db);
+      let outcome: Outcome | undefined;
+      try {
+        outcome = await validateAndWrite(request, opts, newEdits);
+        return outcome.rows;
+      } finally {
+        // Also after a failure: whatever was written still reaches the reactions.
+        const to = await updateSeqOf(db);
+        const changes = outcome?.existing && changesOfCreations(outcome.written, outcome.existing, newEdits, from, to);
+        observer.written(name, db, { from, to, changes });
+      }
+    });
   }
 
   (db as { bulkDocs: unknown }).bulkDocs = function bulkDocs(
