@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The one catalogue of Mutual's error codes. Every failure that leaves the server carries one
  * of these codes, on REST inside `{ error: { code, message, details } }`, on the CouchDB face
@@ -20,6 +22,17 @@ export const errorCatalogue = {
 export type ErrorCode = keyof typeof errorCatalogue;
 
 export const errorCodes = Object.keys(errorCatalogue) as ErrorCode[];
+
+/** Every REST failure's body (what `MutualError.toEnvelope` writes). */
+export const errorEnvelopeSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(errorCodes as [ErrorCode, ...ErrorCode[]]),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
 
 /** A field-level problem, as reported by zod, in a form fit for JSON. */
 export interface FieldIssue {

@@ -61,14 +61,17 @@ describe('GET /api/v1/events (WebSocket)', () => {
     first.close();
     await first.closed;
     for (const user of ['u2', 'u3', 'u4']) await join(code, user);
-    const again = await EventsClient.connect(server.url, await server.token('alice'), { since: seen.event!.seq });
-    await again.next((m) => m.type === 'ready');
-    const replayed = again.events().filter((e) => e.group === code && e.name === 'MemberJoined').map((e) => e.data.userId);
-    expect(replayed).toEqual(['u2', 'u3', 'u4']);
-    const seqs = again.events().map((e) => e.seq);
-    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-    expect(seqs.every((seq) => seq > seen.event!.seq)).toBe(true);
-    again.close();
+    // The token in the header, or in the first message as a browser sends it: `?since=` holds for both.
+    for (const inMessage of [false, true]) {
+      const again = await EventsClient.connect(server.url, await server.token('alice'), { since: seen.event!.seq, inMessage });
+      await again.next((m) => m.type === 'ready');
+      const replayed = again.events().filter((e) => e.group === code && e.name === 'MemberJoined').map((e) => e.data.userId);
+      expect(replayed).toEqual(['u2', 'u3', 'u4']);
+      const seqs = again.events().map((e) => e.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(seqs.every((seq) => seq > seen.event!.seq)).toBe(true);
+      again.close();
+    }
   });
 
   it('also resumes with a `resume` message, and answers resync for a seq it no longer has', async () => {

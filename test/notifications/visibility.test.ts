@@ -4,7 +4,7 @@ import ece from 'http_ece';
 import { eventNames } from '@mutual/schema';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { accountsOf, pay } from '../support/accounting.js';
-import { Api, expectError, uniqueUser, type Fixture } from '../support/communities.js';
+import { ADMIN_ACTOR, Api, expectError, uniqueUser, type Fixture } from '../support/communities.js';
 import { EventsClient } from '../support/events.js';
 import { startMutual, type MutualProcess } from '../support/mutual-process.js';
 import { Receiver } from '../support/receiver.js';
@@ -404,6 +404,8 @@ describe('subscriptions', () => {
       expectError(await api.post('/subscriptions', f.member, body([f.code], extra)), 400, 'ValidationFailed');
     }
     expectError(await api.post('/subscriptions', null, body([f.code])), 401, 'Unauthorized');
+    // The server admin may do anything to a group but is no member: nothing would be delivered.
+    expectError(await api.post('/subscriptions', ADMIN_ACTOR, body([f.code])), 403, 'Forbidden');
     for (const user of [f.outsider, f.member, applicant, invitee]) {
       expect((await api.get('/subscriptions', user)).body).toEqual({ subscriptions: [] });
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorCodes, type MutualError } from '@mutual/schema';
+import { errorEnvelopeSchema } from '@mutual/schema';
 
 /** What the client reads from the CouchDB face, parsed before it is trusted. */
 export const couchDocumentSchema = z.looseObject({ _id: z.string(), _rev: z.string().optional(), _deleted: z.boolean().optional() });
@@ -43,17 +43,13 @@ export const sessionResponseSchema = z.object({
 });
 
 const couchErrorSchema = z.looseObject({ error: z.string().optional(), reason: z.string().optional() });
-/** The REST error envelope, as the server's `MutualError` writes it. */
-const restErrorSchema = z.object({
-  error: z.object({ code: z.enum(errorCodes), message: z.string() }),
-}) satisfies z.ZodType<ReturnType<MutualError['toEnvelope']>>;
 
 /** The reason a failed response gives, in either of the server's two error shapes. */
 export async function reasonOf(response: Response): Promise<string> {
   const text = await response.text().catch(() => '');
   try {
     const json: unknown = JSON.parse(text);
-    const rest = restErrorSchema.safeParse(json);
+    const rest = errorEnvelopeSchema.safeParse(json);
     if (rest.success) return rest.data.error.message;
     const couch = couchErrorSchema.safeParse(json);
     if (couch.success && (couch.data.reason || couch.data.error)) return String(couch.data.reason ?? couch.data.error);

@@ -1,5 +1,7 @@
-import { z } from 'zod';
-import { communitySchema, registrationSchema, type Community, type OutcomeDocument, type RegistrationIntentDocument } from '@mutual/schema';
+import {
+  communityListSchema, registrationListSchema, registrationSchema,
+  type Community, type OutcomeDocument, type RegistrationIntentDocument,
+} from '@mutual/schema';
 import type { MutualDatabase } from '../database.js';
 import { isClientError, MutualClientError } from '../errors.js';
 import { errorOf, type Connection } from '../http/connection.js';
@@ -17,8 +19,6 @@ export type MembershipResult =
   /** Offline: an intent in the user's own database, applied by the server when it arrives. */
   | { status: 'queued'; intent: string };
 
-const communitiesSchema = z.object({ communities: z.array(communitySchema) });
-const registrationsSchema = z.object({ registrations: z.array(registrationSchema) });
 const COMMUNITIES_DOC = 'communities';
 
 export interface MembershipHooks {
@@ -39,13 +39,13 @@ export class Membership {
   /** The communities the user belongs to: from the server, or as last seen when offline. */
   async communities(): Promise<Community[]> {
     try {
-      const { communities } = await this.connection.json('/api/v1/users/me/communities', communitiesSchema);
+      const { communities } = await this.connection.json('/api/v1/users/me/communities', communityListSchema);
       await this.database.upsertLocal(COMMUNITIES_DOC, { communities });
       return communities;
     } catch (error) {
       if (!isClientError(error, 'Offline')) throw error;
       const stored = await this.database.getLocal<Record<string, unknown>>(COMMUNITIES_DOC);
-      const parsed = communitiesSchema.safeParse(stored?.toJSON().data);
+      const parsed = communityListSchema.safeParse(stored?.toJSON().data);
       return parsed.success ? parsed.data.communities : [];
     }
   }
@@ -60,7 +60,7 @@ export class Membership {
         return { status: 'member' };
       }
       if (joined.status !== 403) throw await errorOf(joined);
-      await this.connection.json(`/api/v1/communities/${code}/user-registrations`, registrationsSchema, post({ userIds: [user] }));
+      await this.connection.json(`/api/v1/communities/${code}/user-registrations`, registrationListSchema, post({ userIds: [user] }));
       return { status: 'requested' };
     } catch (error) {
       if (!isClientError(error, 'Offline')) throw error;
@@ -129,7 +129,7 @@ export class Membership {
   private async groupOfRegistration(registrationId: string): Promise<string> {
     const local = await this.personal('registration').get(registrationId).catch(() => undefined);
     if (local) return local.group;
-    const { registrations } = await this.connection.json('/api/v1/users/me/registrations', registrationsSchema);
+    const { registrations } = await this.connection.json('/api/v1/users/me/registrations', registrationListSchema);
     const found = registrations.find((registration) => registration.id === registrationId);
     if (!found) throw new MutualClientError('NotFound', `no registration ${registrationId} of yours`);
     return found.community;

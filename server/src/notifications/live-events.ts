@@ -26,6 +26,8 @@ interface Connection {
   alive: boolean;
   /** Live events wait until the replay asked for has been sent. */
   live: boolean;
+  /** The `?since=` of the upgrade, replayed once the first message has authenticated. */
+  since?: number;
 }
 
 /**
@@ -76,13 +78,13 @@ export class LiveEvents {
   }
 
   private open(socket: WebSocket, user: (UserContext & { name: string }) | undefined, since: number | undefined): void {
-    const connection: Connection = { socket, alive: true, live: false };
+    const connection: Connection = { socket, alive: true, live: false, since };
     this.connections.add(connection);
     socket.on('pong', () => (connection.alive = true));
     socket.on('close', () => this.connections.delete(connection));
     socket.on('error', (error) => this.logger.debug({ err: error }, 'websocket error'));
     socket.on('message', (raw) => void this.receive(connection, String(raw)));
-    if (user) return this.start(connection, user.name, since);
+    if (user) return this.start(connection, user.name);
     const timer = setTimeout(() => {
       if (!connection.user) socket.close(CLOSE.unauthorized, 'authenticate first: {"type":"auth","token":…}');
     }, AUTH_TIMEOUT_MS);
@@ -101,7 +103,7 @@ export class LiveEvents {
       if (connection.user) return;
       try {
         const user = await this.identity.userOf(message.token);
-        this.start(connection, user.name, undefined);
+        this.start(connection, user.name);
       } catch (error) {
         const unavailable = error instanceof MutualError && error.status === 503;
         connection.socket.close(unavailable ? CLOSE.unavailable : CLOSE.unauthorized, unavailable ? 'identity provider unreachable' : 'invalid token');
@@ -115,8 +117,9 @@ export class LiveEvents {
     this.replay(connection, message.since);
   }
 
-  private start(connection: Connection, user: string, since: number | undefined): void {
+  private start(connection: Connection, user: string): void {
     connection.user = user;
+    const since = connection.since;
     if (since !== undefined && Number.isInteger(since)) this.replay(connection, since);
     connection.live = true;
     this.send(connection, { type: 'ready', seq: this.log.latest });

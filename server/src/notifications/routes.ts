@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  createSubscriptionBody, errors, isMemberOf, notificationSettingsSchema, pushDeviceParams, pushDeviceSchema,
+  createSubscriptionBody, errors, memberRole, notificationSettingsSchema, pushDeviceParams, pushDeviceSchema,
   pushSubscriptionBody, subscriptionParams, subscriptionSchema, userParams,
 } from '@mutual/schema';
 import { route, type ApiRoute } from '../core/http/api-route.js';
@@ -17,7 +17,8 @@ export function notificationRoutes(subscriptions: Subscriptions, push: PushStore
       body: createSubscriptionBody,
       responses: { 201: { description: 'The subscription', schema: subscriptionSchema }, 403: { description: 'Not a member of a group' } },
       handler: async ({ body, user }) => {
-        const foreign = body.groups.filter((code) => !isMemberOf(user, code));
+        // Membership itself, not the admin's reach: deliveries go by what the owner, a member, may see.
+        const foreign = body.groups.filter((code) => !user.roles.includes(memberRole(code)));
         if (foreign.length > 0) throw errors.forbidden(`you are not a member of ${foreign.join(', ')}`);
         return { status: 201, body: subscriptionView(await subscriptions.add({ owner: user.name, ...body })) };
       },

@@ -21,6 +21,7 @@ export const communitySchema = z
   })
   .meta({ id: 'Community' });
 export type Community = z.infer<typeof communitySchema>;
+export const communityListSchema = z.object({ communities: z.array(communitySchema) });
 
 export const createCommunityBody = z.strictObject({
   name: groupNameSchema,
@@ -71,6 +72,7 @@ export const registrationSchema = z
   })
   .meta({ id: 'Registration' });
 export type Registration = z.infer<typeof registrationSchema>;
+export const registrationListSchema = z.object({ registrations: z.array(registrationSchema) });
 
 export const createRegistrationsBody = z.strictObject({ userIds: z.array(userIdSchema).min(1).max(100) });
 export const answerRegistrationBody = z

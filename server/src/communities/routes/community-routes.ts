@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { communityParams, communitySchema, createCommunityBody, updateCommunityBody } from '@mutual/schema';
+import { communityListSchema, communityParams, communitySchema, createCommunityBody, updateCommunityBody } from '@mutual/schema';
 import { route, type ApiRoute } from '../../core/http/api-route.js';
 import { NAMES_LOCK, type CommunityServices } from '../services.js';
 
@@ -9,7 +8,7 @@ export function communityRoutes({ communities, locks }: CommunityServices): ApiR
   return [
     route({
       method: 'get', path: '/communities', tags, summary: 'List the communities',
-      responses: { 200: { description: 'Every community served here', schema: z.object({ communities: z.array(communitySchema) }) } },
+      responses: { 200: { description: 'Every community served here', schema: communityListSchema } },
       handler: async () => ({ status: 200, body: { communities: await communities.list() } }),
     }),
     route({

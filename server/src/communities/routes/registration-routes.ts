@@ -1,12 +1,11 @@
-import { z } from 'zod';
 import {
-  answerRegistrationBody, communityParams, createRegistrationsBody, registrationParams, registrationSchema,
+  answerRegistrationBody, communityParams, createRegistrationsBody, registrationListSchema, registrationParams,
+  registrationSchema,
 } from '@mutual/schema';
 import { route, type ApiRoute } from '../../core/http/api-route.js';
 import type { CommunityServices } from '../services.js';
 
 const tags = ['registrations'];
-const registrationList = z.object({ registrations: z.array(registrationSchema) });
 
 export function registrationRoutes({ communities, registrations, locks }: CommunityServices): ApiRoute[] {
   return [
@@ -15,7 +14,7 @@ export function registrationRoutes({ communities, registrations, locks }: Commun
       summary: 'Ask to join (yourself) or invite others (managers; members of open communities)',
       params: communityParams, body: createRegistrationsBody,
       responses: {
-        201: { description: 'The registrations', schema: registrationList },
+        201: { description: 'The registrations', schema: registrationListSchema },
         403: { description: 'Not allowed' }, 404: { description: 'Unknown community' },
         409: { description: 'Already a member or already registered' },
       },
@@ -28,7 +27,7 @@ export function registrationRoutes({ communities, registrations, locks }: Commun
       method: 'get', path: '/communities/:id/user-registrations', tags, summary: 'Pending requests and invitations (managers)',
       params: communityParams,
       responses: {
-        200: { description: 'Pending registrations', schema: registrationList },
+        200: { description: 'Pending registrations', schema: registrationListSchema },
         403: { description: 'Not a manager' }, 404: { description: 'Unknown community' },
       },
       handler: async ({ params, user }) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  communitySchema, errors, recommendationSchema, registrationSchema, updateUserBody, userParams, userSchema,
+  communityListSchema, errors, recommendationSchema, registrationListSchema, updateUserBody, userParams, userSchema,
 } from '@mutual/schema';
 import { route, type ApiRoute, type RouteInput } from '../../core/http/api-route.js';
 import { recommend } from '../recommendations.js';
@@ -43,7 +43,7 @@ export function userRoutes({ communities, memberships, users }: CommunityService
       method: 'get', path: '/users/:userId/communities', tags, summary: 'The communities you belong to',
       params: userParams,
       responses: {
-        200: { description: 'Your communities', schema: z.object({ communities: z.array(communitySchema) }) },
+        200: { description: 'Your communities', schema: communityListSchema },
         403: { description: 'Someone else' },
       },
       handler: async (input) => {
@@ -71,7 +71,7 @@ export function userRoutes({ communities, memberships, users }: CommunityService
       method: 'get', path: '/users/:userId/registrations', tags, summary: 'Your invitations and join requests',
       params: userParams,
       responses: {
-        200: { description: 'Your registrations', schema: z.object({ registrations: z.array(registrationSchema) }) },
+        200: { description: 'Your registrations', schema: registrationListSchema },
         403: { description: 'Someone else' },
       },
       handler: async (input) => ({

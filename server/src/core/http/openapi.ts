@@ -1,17 +1,6 @@
 import { createDocument, type ZodOpenApiPathsObject, type ZodOpenApiResponseObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
-import { z } from 'zod';
-import { errorCodes } from '@mutual/schema';
+import { errorEnvelopeSchema } from '@mutual/schema';
 import type { ApiRoute } from './api-route.js';
-
-const errorEnvelope = z
-  .object({
-    error: z.object({
-      code: z.enum(errorCodes as [string, ...string[]]),
-      message: z.string(),
-      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    }),
-  })
-  .meta({ id: 'Error' });
 
 /** `/communities/:id` → `/communities/{id}`. */
 export function openApiPath(expressPath: string): string {
@@ -24,12 +13,12 @@ export function openApiDocument(routes: ApiRoute[], version: string): object {
   for (const route of routes) {
     const responses: Record<string, ZodOpenApiResponseObject> = {};
     for (const [status, response] of Object.entries(route.responses)) {
-      const schema = response.schema ?? (Number(status) >= 400 ? errorEnvelope : undefined);
+      const schema = response.schema ?? (Number(status) >= 400 ? errorEnvelopeSchema : undefined);
       responses[status] = schema
         ? { description: response.description, content: { 'application/json': { schema } } }
         : { description: response.description };
     }
-    responses.default = { description: 'An error', content: { 'application/json': { schema: errorEnvelope } } };
+    responses.default = { description: 'An error', content: { 'application/json': { schema: errorEnvelopeSchema } } };
     const path = (paths[openApiPath(route.path)] ??= {});
     path[route.method] = {
       summary: route.summary,
