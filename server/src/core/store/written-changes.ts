@@ -27,7 +27,7 @@ export function changesOfCreations(written: Written[], existing: ReadonlySet<str
   from: number, to: number): Change[] | undefined {
   if (written.length !== to - from) return undefined;
   const ids = new Set(written.map(({ doc }) => doc._id));
-  const created = ids.size === written.length && written.every(({ doc }) =>
+  const created = ids.size === written.length && written.every(({ doc }) => typeof doc._id === 'string' &&
     !existing.has(doc._id) && !doc._id.startsWith('_local/') && !doc._deleted && doc._attachments === undefined);
   if (!created) return undefined;
   const ordered = newEdits ? written : [...written].sort((a, b) => (a.doc._id < b.doc._id ? -1 : 1));
