@@ -3,16 +3,14 @@
  * them): 400 ValidationFailed with `error.details` naming the field, 400 BadRequest for
  * malformed JSON, 413 PayloadTooLarge past the body limit — never a 500, and nothing changed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  ADMIN_ACTOR, Api, expectError, expectValidation, uniqueUser, type Fixture,
+  ADMIN_ACTOR, expectError, expectValidation, uniqueUser, useApi, type Fixture,
 } from '../support/communities.js';
-import { startMutual, type MutualProcess } from '../support/mutual-process.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-let server: MutualProcess;
-let api: Api;
+const api = useApi({ env: { MUTUAL_MAX_BODY_BYTES: String(MAX_BODY_BYTES) } });
 let f: Fixture;
 let invitation: { id: string; user: string };
 let before: string;
@@ -29,13 +27,10 @@ async function state(): Promise<string> {
 }
 
 beforeAll(async () => {
-  server = await startMutual({ env: { MUTUAL_MAX_BODY_BYTES: String(MAX_BODY_BYTES) } });
-  api = new Api(server);
   f = await api.fixture('closed', { members: 2 });
   invitation = await api.pending(f, 'invitation');
   before = await state();
 });
-afterAll(() => server.stop());
 
 type Route = { label: string; method: 'POST' | 'PUT'; path: () => string; as: () => string; valid: () => Record<string, unknown> };
 
@@ -301,7 +296,7 @@ describe('never a 500', () => {
   });
 
   it('the server is still healthy and the community unchanged after all of it', async () => {
-    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    expect((await fetch(`${api.server.url}/health`)).status).toBe(200);
     expect(await state()).toBe(before);
   });
 });

@@ -3,22 +3,14 @@
  * sees: the `member:` and `registration:` documents of `group-<code>` and the community's
  * listing (memberCount, managers), plus what the users see of their own registrations.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  ADMIN_ACTOR, Api, expectError, uniqueUser, type Fixture, type ReplicaView,
+  ADMIN_ACTOR, expectError, uniqueUser, useApi, type Fixture, type ReplicaView,
 } from '../support/communities.js';
 import { uniqueCode } from '../support/group.js';
-import { startMutual, type MutualProcess } from '../support/mutual-process.js';
 import { localReplica, remote } from '../support/pouch.js';
 
-let server: MutualProcess;
-let api: Api;
-
-beforeAll(async () => {
-  server = await startMutual();
-  api = new Api(server);
-});
-afterAll(() => server.stop());
+const api = useApi();
 
 /** The member documents a member (`as`) replicates, exactly: user → role. */
 async function expectMembers(code: string, as: string, expected: Record<string, string>): Promise<ReplicaView> {
@@ -141,7 +133,7 @@ describe('asking to join a closed community', () => {
 
     // A real PouchDB replica of the new member.
     const replica = await localReplica();
-    await replica.replicate.from(remote(`${server.dbUrl}/group-${f.code}`, await api.token(x)));
+    await replica.replicate.from(remote(`${api.server.dbUrl}/group-${f.code}`, await api.token(x)));
     const docs = (await replica.allDocs({ include_docs: true })).rows.map((row) => row.doc as any);
     expect(docs.filter((d) => d.type === 'member').map((d) => [d.user, d.role]).sort())
       .toEqual([[f.manager, 'manager'], [f.member, 'member'], [x, 'member']].sort());

@@ -5,20 +5,12 @@
  * Each cell asserts the exact status and error code; a refused request must change nothing
  * (neither the community's listing nor any document of its database).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  ADMIN_ACTOR, Api, expectError, uniqueUser, type CommunityType, type Fixture, type Response,
+  ADMIN_ACTOR, expectError, uniqueUser, useApi, type CommunityType, type Fixture, type Response,
 } from '../support/communities.js';
-import { startMutual, type MutualProcess } from '../support/mutual-process.js';
 
-let server: MutualProcess;
-let api: Api;
-
-beforeAll(async () => {
-  server = await startMutual();
-  api = new Api(server);
-});
-afterAll(() => server.stop());
+const api = useApi();
 
 /** What a cell may need prepared on its fresh community before it acts. */
 type Need = 'second' | 'request' | 'invitation' | 'manager2' | 'foreign' | 'answered' | 'deleted';
@@ -261,7 +253,7 @@ describe('/groups redirects to /communities', () => {
     ['PUT', '/groups/bakers/users/bob', '/api/v1/communities/bakers/users/bob'],
     ['DELETE', '/groups/bakers', '/api/v1/communities/bakers'],
   ])('%s %s → 308 to %s', async (method, path, location) => {
-    const response = await fetch(`${server.url}/api/v1${path}`, { method, redirect: 'manual' });
+    const response = await fetch(`${api.server.url}/api/v1${path}`, { method, redirect: 'manual' });
     expect(response.status).toBe(308);
     expect(response.headers.get('location')).toBe(location);
   });

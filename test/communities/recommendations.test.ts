@@ -4,18 +4,10 @@
  * size (memberCount). Every test names its skills uniquely, and looks only at its own
  * communities among the recommendations, since the tests of this file share a server.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, expectError, expectValidation, uniqueUser } from '../support/communities.js';
-import { startMutual, type MutualProcess } from '../support/mutual-process.js';
+import { describe, expect, it } from 'vitest';
+import { expectError, expectValidation, uniqueUser, useApi } from '../support/communities.js';
 
-let server: MutualProcess;
-let api: Api;
-
-beforeAll(async () => {
-  server = await startMutual();
-  api = new Api(server);
-});
-afterAll(() => server.stop());
+const api = useApi();
 
 let tagCounter = 0;
 /** Skill names no other test uses: `skills('baking')` → `baking-<tag>`. */

@@ -4,9 +4,8 @@ import ece from 'http_ece';
 import { eventNames } from '@mutual/schema';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { accountsOf, pay } from '../support/accounting.js';
-import { ADMIN_ACTOR, Api, expectError, uniqueUser, type Fixture } from '../support/communities.js';
+import { ADMIN_ACTOR, expectError, uniqueUser, useApi, type Fixture } from '../support/communities.js';
 import { EventsClient } from '../support/events.js';
-import { startMutual, type MutualProcess } from '../support/mutual-process.js';
 import { Receiver } from '../support/receiver.js';
 
 /**
@@ -20,28 +19,25 @@ import { Receiver } from '../support/receiver.js';
 
 type Delivered = NonNullable<ReturnType<EventsClient['events']>[number]>;
 
-let server: MutualProcess;
-let api: Api;
 /** Webhook targets and push services alike: each subscription or device has its own path. */
 let receiver: Receiver;
 const sockets: EventsClient[] = [];
 
+// Registered before useApi(): afterAll hooks run in reverse, so the server stops before this closes.
 beforeAll(async () => {
-  server = await startMutual({ env: { MUTUAL_WEBHOOK_RETRY_MS: '20', MUTUAL_WEBHOOK_MAX_ATTEMPTS: '3' } });
-  api = new Api(server);
   receiver = await Receiver.start();
 });
+afterAll(async () => {
+  await receiver.close();
+});
+const api = useApi({ env: { MUTUAL_WEBHOOK_RETRY_MS: '20', MUTUAL_WEBHOOK_MAX_ATTEMPTS: '3' } });
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.close();
-});
-afterAll(async () => {
-  await server.stop();
-  await receiver.close();
 });
 
 /** A live connection of `user`, once the server said `ready` (after any replay asked for). */
 async function listen(user: string, options: { since?: number } = {}): Promise<EventsClient> {
-  const socket = await EventsClient.connect(server.url, await api.token(user), options);
+  const socket = await EventsClient.connect(api.server.url, await api.token(user), options);
   sockets.push(socket);
   await socket.next((m) => m.type === 'ready');
   return socket;
@@ -128,7 +124,7 @@ describe('who hears of an event', () => {
   it('a stranger hears nothing of a group its members hear, live or by resuming from an early seq', async () => {
     const f = await api.fixture('open', { members: 2 });
     const [bob, carol] = f.members as [string, string];
-    const accounts = await accountsOf(server, f.code, f.manager, [f.manager, bob, carol]);
+    const accounts = await accountsOf(api.server, f.code, f.manager, [f.manager, bob, carol]);
     const member = await listen(bob);
     const stranger = await listen(f.outsider);
 
@@ -145,9 +141,9 @@ describe('who hears of an event', () => {
     await member.event('NeedPublished', f.code);
     expect((await api.post(`/communities/${f.code}/posts`, f.manager, { title: 'Market on Friday' })).status).toBe(201);
     await member.event('PostPublished', f.code);
-    await pay(server, f.code, f.manager, { payer: accounts[f.manager]!.code, payee: accounts[carol]!.code, amount: 5 });
+    await pay(api.server, f.code, f.manager, { payer: accounts[f.manager]!.code, payee: accounts[carol]!.code, amount: 5 });
     await member.event('TransferCommitted', f.code);
-    await pay(server, f.code, f.manager, { payer: accounts[f.manager]!.code, payee: accounts[carol]!.code, amount: 1_000_000_000 });
+    await pay(api.server, f.code, f.manager, { payer: accounts[f.manager]!.code, payee: accounts[carol]!.code, amount: 1_000_000_000 });
     await member.event('TransferRejected', f.code);
     expect((await api.delete(`/communities/${f.code}/users/${dave}`, f.manager)).status).toBe(204);
     await member.event('MemberRemoved', f.code);
@@ -169,7 +165,7 @@ describe('who hears of an event', () => {
     expect(heardOf(resumed, f.code)).toEqual([]);
 
     // So does a `resume` message on a connection authenticated in its first message.
-    const late = await EventsClient.connect(server.url, await api.token(f.outsider), { inMessage: true });
+    const late = await EventsClient.connect(api.server.url, await api.token(f.outsider), { inMessage: true });
     sockets.push(late);
     await late.next((m) => m.type === 'ready');
     late.socket.send(JSON.stringify({ type: 'resume', since: earliest - 1 }));
@@ -180,7 +176,7 @@ describe('who hears of an event', () => {
   it('a connection that never authenticates hears nothing, and may not resume', async () => {
     const f = await api.fixture('open');
     const member = await listen(f.member);
-    const anonymous = await EventsClient.connect(server.url, undefined);
+    const anonymous = await EventsClient.connect(api.server.url, undefined);
     sockets.push(anonymous);
     const dave = await join(f.code);
     // The member's delivery shows the event was broadcast to every open connection.
@@ -201,7 +197,7 @@ describe('who hears of an event', () => {
     const dave = await join(f.code);
     const before = await heard(bobSocket, isEvent('MemberJoined', f.code, { userId: dave }));
     await heard(carolSocket, isEvent('MemberJoined', f.code, { userId: dave }));
-    const accounts = await accountsOf(server, f.code, f.manager, [f.manager, dave]);
+    const accounts = await accountsOf(api.server, f.code, f.manager, [f.manager, dave]);
 
     // Bob is removed by the manager, Carol leaves: each is told of their own departure.
     expect((await api.delete(`/communities/${f.code}/users/${bob}`, f.manager)).status).toBe(204);
@@ -217,7 +213,7 @@ describe('who hears of an event', () => {
       await heard(manager, isEvent('CommunityChanged', f.code, { description: `changed ${joiner}` }));
       const offered = await offer(f.code, f.manager, { name: `Offer for ${joiner}` });
       await heard(manager, isEvent('OfferPublished', f.code, { id: offered }));
-      const paid = await pay(server, f.code, f.manager, { payer: accounts[f.manager]!.code, payee: accounts[dave]!.code, amount: 1 });
+      const paid = await pay(api.server, f.code, f.manager, { payer: accounts[f.manager]!.code, payee: accounts[dave]!.code, amount: 1 });
       await heard(manager, isEvent('TransferCommitted', f.code, { id: paid.body.id }));
     };
     await afterwards();
@@ -248,7 +244,7 @@ describe('who hears of an event', () => {
   it('a payment request is told to its payer only, over WebSocket and webhooks, and no event names its recipients', async () => {
     const f = await api.fixture('open', { members: 2 });
     const [payer, requester] = f.members as [string, string];
-    const accounts = await accountsOf(server, f.code, f.manager, [f.manager, payer, requester]);
+    const accounts = await accountsOf(api.server, f.code, f.manager, [f.manager, payer, requester]);
     const payerSocket = await listen(payer);
     const others = [await listen(f.manager), await listen(requester)];
     const payerHook = await hook(payer, ['TransferPending'], [f.code]);
@@ -257,7 +253,7 @@ describe('who hears of an event', () => {
       await hook(requester, ['TransferPending', 'TransferCommitted'], [f.code]),
     ];
 
-    await pay(server, f.code, requester, { payer: accounts[payer]!.code, payee: accounts[requester]!.code, amount: 3, kind: 'request' });
+    await pay(api.server, f.code, requester, { payer: accounts[payer]!.code, payee: accounts[requester]!.code, amount: 3, kind: 'request' });
     const pending = (await payerSocket.event('TransferPending', f.code)).event!;
     expect(pending.data).toMatchObject({ amount: 3, kind: 'request' });
     // What every channel delivers is the event alone: who else it concerns is not told.
@@ -265,7 +261,7 @@ describe('who hears of an event', () => {
     expect(Object.keys(await payerHook.next(isEvent('TransferPending', f.code))).sort()).toEqual(['data', 'group', 'id', 'name', 'seq', 'time']);
 
     // A later payment of the group reaches the others; the request had not.
-    const paid = await pay(server, f.code, f.manager, { payer: accounts[f.manager]!.code, payee: accounts[requester]!.code, amount: 5 });
+    const paid = await pay(api.server, f.code, f.manager, { payer: accounts[f.manager]!.code, payee: accounts[requester]!.code, amount: 5 });
     for (const socket of others) {
       await heard(socket, isEvent('TransferCommitted', f.code, { id: paid.body.id }));
       expect(socket.events().filter((event) => event.name === 'TransferPending')).toEqual([]);
@@ -355,7 +351,7 @@ describe('subscriptions', () => {
   it('a webhook stops delivering the group once its owner leaves, and still tells them what names them', async () => {
     const f = await api.fixture('open', { members: 2 });
     const [bob, carol] = f.members as [string, string];
-    const accounts = await accountsOf(server, f.code, f.manager, [f.manager, carol]);
+    const accounts = await accountsOf(api.server, f.code, f.manager, [f.manager, carol]);
     const carolSocket = await listen(carol);
     const everything = ['MemberJoined', 'MemberRemoved', 'CommunityChanged', 'OfferPublished', 'TransferCommitted', 'InvitationReceived'];
     const bobHook = await hook(bob, everything, [f.code]);
@@ -372,7 +368,7 @@ describe('subscriptions', () => {
     await carolSocket.event('CommunityChanged', f.code);
     const offered = await offer(f.code, carol, { name: 'Jam' });
     await heard(carolSocket, isEvent('OfferPublished', f.code, { id: offered }));
-    await pay(server, f.code, f.manager, { payer: accounts[f.manager]!.code, payee: accounts[carol]!.code, amount: 2 });
+    await pay(api.server, f.code, f.manager, { payer: accounts[f.manager]!.code, payee: accounts[carol]!.code, amount: 2 });
     await carolSocket.event('TransferCommitted', f.code);
 
     // An invitation back names Bob: it is delivered, and nothing of the group before it was.
@@ -439,15 +435,15 @@ describe('subscriptions', () => {
 
   it('a device asking for every event is pushed nothing of a group its user is not in', async () => {
     const f = await api.fixture('open');
-    const accounts = await accountsOf(server, f.code, f.manager, [f.manager, f.member]);
+    const accounts = await accountsOf(api.server, f.code, f.manager, [f.manager, f.member]);
     const strangerDevice = await device(f.outsider, eventNames);
     const memberDevice = await device(f.member, eventNames);
 
     const dave = await join(f.code);
     await changeCommunity(f, 'pushy');
     await offer(f.code, f.member, { name: 'Plums' });
-    await pay(server, f.code, f.manager, { payer: accounts[f.manager]!.code, payee: accounts[f.member]!.code, amount: 4 });
-    await pay(server, f.code, f.member, { payer: accounts[f.manager]!.code, payee: accounts[f.member]!.code, amount: 1, kind: 'request' });
+    await pay(api.server, f.code, f.manager, { payer: accounts[f.manager]!.code, payee: accounts[f.member]!.code, amount: 4 });
+    await pay(api.server, f.code, f.member, { payer: accounts[f.manager]!.code, payee: accounts[f.member]!.code, amount: 1, kind: 'request' });
     // What names the member reaches the member's device (a push is for what concerns its user).
     await memberDevice.next(isEvent('TransferCommitted', f.code));
     expect(memberDevice.pushed().some(isEvent('MemberJoined', f.code, { userId: dave }))).toBe(false);

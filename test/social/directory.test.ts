@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, expectError, uniqueUser } from '../support/communities.js';
-import { startMutual, type MutualProcess } from '../support/mutual-process.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectError, uniqueUser, useApi } from '../support/communities.js';
 import type { Db } from '../support/pouch.js';
 import { community, profileDoc, socialDoc, userKey, type Community } from '../support/social.js';
 import { changeArrives } from '../support/wait.js';
@@ -11,20 +10,16 @@ import { changeArrives } from '../support/wait.js';
  * Each test waits on the directory's change feed: the publishing is a reaction of the server.
  */
 
-let server: MutualProcess;
-let api: Api;
+const api = useApi();
 let c: Community;
 let directory: Db;
 let reader: string; // in no community
 
 beforeAll(async () => {
-  server = await startMutual();
-  api = new Api(server);
-  c = await community(server);
+  c = await community(api.server);
   reader = uniqueUser('reader');
   directory = await api.remote('directory', reader);
 });
-afterAll(() => server.stop());
 
 const published = (entryId: string) => changeArrives(directory, entryId, (doc) => !doc._deleted);
 const withdrawn = (entryId: string) => changeArrives(directory, entryId, (doc) => doc._deleted === true);
@@ -89,7 +84,7 @@ describe('publishing to the directory', () => {
     expect((await api.put(`/db/${c.db}/${doc._id}`, c.alice, doc)).status).toBe(201);
     const entry = await published(`offer:${c.code}:with-photo`);
     expect(Object.keys(entry._attachments)).toEqual(['loaf.jpg']);
-    const photo = await fetch(`${server.dbUrl}/directory/${encodeURIComponent(entry._id)}/loaf.jpg`, {
+    const photo = await fetch(`${api.server.dbUrl}/directory/${encodeURIComponent(entry._id)}/loaf.jpg`, {
       headers: { authorization: `Bearer ${await api.token(reader)}` },
     });
     expect(await photo.text()).toBe('a loaf of bread');
@@ -97,7 +92,7 @@ describe('publishing to the directory', () => {
   });
 
   it('publishes a public member card without contacts while the member stays, and withdraws it when they leave', async () => {
-    const m = await community(server);
+    const m = await community(api.server);
     const key = userKey(m.alice);
     const profile = await api.post(`/communities/${m.code}/members`, m.alice, {
       name: 'Alice Baker', access: 'public', contacts: [{ type: 'email', name: 'alice@example.org' }], description: '<p>Bakes</p>',
@@ -116,8 +111,8 @@ describe('publishing to the directory', () => {
   });
 
   it('withdraws every public item and card of a deleted community, and only those', async () => {
-    const a = await community(server);
-    const other = await community(server);
+    const a = await community(api.server);
+    const other = await community(api.server);
     const offer = (await api.post(`/communities/${a.code}/offers`, a.alice, { name: 'Soon gone', access: 'public' })).body;
     const need = (await api.post(`/communities/${a.code}/needs`, a.alice, { content: '<p>A ladder</p>', access: 'public' })).body;
     await api.post(`/communities/${a.code}/members`, a.alice, { name: 'Alice Baker', access: 'public' });
@@ -142,8 +137,8 @@ describe('publishing to the directory', () => {
 
 describe('the directory REST face', () => {
   it('filters, searches and pages public items across communities', async () => {
-    const one = await community(server);
-    const two = await community(server);
+    const one = await community(api.server);
+    const two = await community(api.server);
     const ids: string[] = [];
     for (const [g, n] of [[one, 0], [one, 1], [two, 2], [two, 3], [two, 4]] as const) {
       const offer = (await api.post(`/communities/${g.code}/offers`, g.alice, { name: `Honey ${n}`, content: n % 2 ? 'wildflower' : 'acacia', access: 'public' })).body;
@@ -170,15 +165,14 @@ describe('the directory REST face', () => {
 
 describe('publishing across a restart', () => {
   it('publishes exactly once what was written just before the server was killed', async () => {
-    const k = await community(server);
+    const k = await community(api.server);
     const docs = Array.from({ length: 40 }, (_, i) => socialDoc('offer', `burst-${i}`, k.alice, { access: 'public' }));
     const profile = profileDoc(k.alice, { access: 'public' });
     const written = await api.post(`/db/${k.db}/_bulk_docs`, k.alice, { docs: [...docs, profile] });
     expect(written.body.every((row: { ok?: boolean }) => row.ok)).toBe(true);
-    await server.kill();
+    await api.server.kill();
 
-    server = await startMutual({ dataDir: server.dataDir });
-    api = new Api(server);
+    await api.start();
     directory = await api.remote('directory', reader);
     await published(`offer:${k.code}:burst-39`);
     await published(`member:${k.code}:${userKey(k.alice)}`);

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, expectError } from '../support/communities.js';
-import { startMutual, type MutualProcess } from '../support/mutual-process.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectError, useApi } from '../support/communities.js';
 import { localReplica, type Db } from '../support/pouch.js';
 import { community, socialDoc, type Community } from '../support/social.js';
 import { changeArrives } from '../support/wait.js';
@@ -11,16 +10,12 @@ import { changeArrives } from '../support/wait.js';
  * in the same winner everywhere, and the losing edit is kept where its author can see it.
  */
 
-let server: MutualProcess;
-let api: Api;
+const api = useApi();
 let c: Community;
 
 beforeAll(async () => {
-  server = await startMutual();
-  api = new Api(server);
-  c = await community(server);
+  c = await community(api.server);
 });
-afterAll(() => server.stop());
 
 const sync = async (replica: Db, as: string) => {
   const remote = await api.remote(c.db, as);
@@ -36,8 +31,7 @@ describe('editing offline while the server is down', () => {
     const phone = await localReplica('alice-phone');
     await phone.replicate.from(await api.remote(c.db, c.alice));
 
-    const dataDir = server.dataDir;
-    await server.stop();
+    await api.stop();
 
     // Offline: edit one offer, delete another, publish a new need and a public offer.
     const offer = await phone.get(`offer:${kept.id}`);
@@ -47,8 +41,7 @@ describe('editing offline while the server is down', () => {
     await phone.put(socialDoc('offer', 'offline-public', c.alice, { access: 'public' }));
     await expect(phone.replicate.to(await api.remote(c.db, c.alice))).rejects.toBeDefined();
 
-    server = await startMutual({ dataDir });
-    api = new Api(server);
+    await api.start();
     const { pushed } = await sync(phone, c.alice);
     expect(pushed.ok).toBe(true);
     expect(pushed.doc_write_failures).toBe(0);

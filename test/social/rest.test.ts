@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, expectError, uniqueUser } from '../support/communities.js';
-import { startMutual, type MutualProcess } from '../support/mutual-process.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectError, uniqueUser, useApi } from '../support/communities.js';
 import { community, userKey, type Community } from '../support/social.js';
 
-let server: MutualProcess;
-let api: Api;
+const api = useApi();
 let c: Community;
 
 beforeAll(async () => {
-  server = await startMutual();
-  api = new Api(server);
-  c = await community(server);
+  c = await community(api.server);
 });
-afterAll(() => server.stop());
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -142,7 +137,7 @@ describe('filters, sort and cursor pagination', () => {
   let g: Community;
   const ids: Record<string, string> = {};
   beforeAll(async () => {
-    g = await community(server);
+    g = await community(api.server);
     const food = (await api.post(`/communities/${g.code}/categories`, g.manager, { name: 'Food' })).body.id;
     const tools = (await api.post(`/communities/${g.code}/categories`, g.manager, { name: 'Tools' })).body.id;
     ids.food = food;
@@ -192,7 +187,7 @@ describe('filters, sort and cursor pagination', () => {
   });
 
   it.each(['created', '-created', 'name', '-updated'])('pages with sort=%s: no duplicates or gaps while offers are added between pages', async (sort) => {
-    const p = await community(server);
+    const p = await community(api.server);
     const original = new Set<string>();
     for (let i = 0; i < 23; i += 1) {
       const body = { name: `Item ${String(i % 5)}` }; // ties in name: the id breaks them
@@ -219,7 +214,7 @@ describe('filters, sort and cursor pagination', () => {
 
 describe('members over REST', () => {
   it('lists every member with its role, merged with the profile each member writes', async () => {
-    const m = await community(server);
+    const m = await community(api.server);
     const before = await api.get(`/communities/${m.code}/members`, m.alice);
     expect(before.status).toBe(200);
     expect(before.body.members.map((member: any) => [member.userId, member.role]).sort())

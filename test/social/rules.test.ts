@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, expectError } from '../support/communities.js';
-import { startMutual, type MutualProcess } from '../support/mutual-process.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectError, useApi } from '../support/communities.js';
 import { localReplica } from '../support/pouch.js';
 import { community, expectCouchError, profileDoc, socialDoc, userKey, type Community } from '../support/social.js';
 
@@ -10,8 +9,7 @@ import { community, expectCouchError, profileDoc, socialDoc, userKey, type Commu
  * catalogued error; nothing is stored either way.
  */
 
-let server: MutualProcess;
-let api: Api;
+const api = useApi();
 let c: Community;
 
 const KiB = 1024;
@@ -92,11 +90,8 @@ async function serverCopy(id: string): Promise<Doc | undefined> {
 }
 
 beforeAll(async () => {
-  server = await startMutual();
-  api = new Api(server);
-  c = await community(server);
+  c = await community(api.server);
 });
-afterAll(() => server.stop());
 
 describe('the social rules over the CouchDB face', () => {
   let byPut: Map<HostileCase, Doc | undefined>;
@@ -169,7 +164,7 @@ describe('the social rules over the CouchDB face', () => {
   it('caps attachments written through the attachment endpoint too, and accepts what fits', async () => {
     const doc = socialDoc('offer', 'with-photo', c.alice);
     const created = await api.put(docPath(doc._id), c.alice, doc);
-    const upload = async (name: string, bytes: number, rev: string) => fetch(`${server.dbUrl}/${c.db}/${doc._id}/${name}?rev=${rev}`, {
+    const upload = async (name: string, bytes: number, rev: string) => fetch(`${api.server.dbUrl}/${c.db}/${doc._id}/${name}?rev=${rev}`, {
       method: 'PUT', body: Buffer.alloc(bytes, 1), headers: { authorization: `Bearer ${await api.token(c.alice)}`, 'content-type': 'image/jpeg' },
     });
     const tooBig = await upload('big.jpg', 513 * KiB, created.body.rev);

@@ -1,7 +1,7 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { uniqueCode } from './group.js';
 import { request } from './http.js';
-import type { MutualProcess } from './mutual-process.js';
+import { startMutual, type MutualProcess } from './mutual-process.js';
 import { remote, type Db } from './pouch.js';
 
 export type Response = Awaited<ReturnType<typeof request>>;
@@ -22,7 +22,19 @@ export function uniqueUser(prefix = 'user'): string {
 export class Api {
   private readonly tokens = new Map<string, Promise<string>>();
 
-  constructor(readonly server: MutualProcess) {}
+  constructor(protected running?: MutualProcess) {}
+
+  /** The server called (useApi()'s: from its `beforeAll` on). */
+  get server(): MutualProcess {
+    if (!this.running) throw new Error('the server is not started yet (useApi() starts it in beforeAll)');
+    return this.running;
+  }
+
+  /** Calls `server` from now on (a restarted one): each user's token is asked for again. */
+  protected serve(server: MutualProcess): void {
+    this.running = server;
+    this.tokens.clear();
+  }
 
   token(user: string): Promise<string> {
     let token = this.tokens.get(user);
@@ -125,6 +137,37 @@ export class Api {
     expect(got.status).toBe(200);
     return got.body;
   }
+}
+
+/** An Api that starts and stops its own server (see useApi). */
+export class ServedApi extends Api {
+  constructor(private readonly env?: Record<string, string>) {
+    super();
+  }
+
+  /**
+   * Starts the server: a fresh one the first time, afterwards again on the same data folder
+   * (after `stop()` or `server.kill()`), on a new port.
+   */
+  async start(): Promise<void> {
+    this.serve(await startMutual({ dataDir: this.running?.dataDir, env: this.env }));
+  }
+
+  async stop(): Promise<void> {
+    await this.running?.stop();
+  }
+}
+
+/**
+ * The Api of a server of the calling file or `describe` block, started with `env` in its
+ * `beforeAll` and stopped in its `afterAll`: call it before the block's own hooks, which can
+ * then use it (`api.server` is the process).
+ */
+export function useApi(options: { env?: Record<string, string> } = {}): ServedApi {
+  const api = new ServedApi(options.env);
+  beforeAll(() => api.start());
+  afterAll(() => api.stop());
+  return api;
 }
 
 export const ADMIN_ACTOR = '(server admin)';

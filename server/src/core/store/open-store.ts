@@ -41,13 +41,15 @@ export async function openStore(dataDir: string, maxOpenDatabases: number, log: 
   await mkdir(dataDir, { recursive: true });
   const PouchDB = pouchdbIn(dataDir) as StorePouchDB;
   (require('pouchdb-all-dbs') as (pouch: unknown) => void)(PouchDB);
-  rememberAllDbs(PouchDB);
+  const forgetAllDbs = rememberAllDbs(PouchDB);
   // Which databases exist, answered at once for the guard of every request. Listening before
   // any database opens: a `created` heard only after the first listing would be lost.
   const known = new Set<string>();
   const normal = (name: string) => name.replace(/^_pouch_/, '');
-  PouchDB.on('created', (name: string) => known.add(normal(name)));
-  PouchDB.on('destroyed', (name: string) => known.delete(normal(name)));
+  const created = (name: string) => known.add(normal(name));
+  const destroyed = (name: string) => known.delete(normal(name));
+  PouchDB.on('created', created);
+  PouchDB.on('destroyed', destroyed);
   const pool: DatabasePool = new DatabasePool(PouchDB, maxOpenDatabases, (name, db) => {
     installValidation(name, db, reactions);
     installAttachmentWrites(db);
@@ -78,6 +80,9 @@ export async function openStore(dataDir: string, maxOpenDatabases: number, log: 
       return keyValues.get(name) as Promise<KeyValueStore<T>>;
     },
     close: async () => {
+      forgetAllDbs();
+      PouchDB.removeListener('created', created);
+      PouchDB.removeListener('destroyed', destroyed);
       await pool.closeAll();
       const opened = await Promise.allSettled(keyValues.values());
       keyValues.clear();

@@ -11,9 +11,10 @@ const wrappers = require('pouchdb-wrappers') as {
  * unknown one), and each answer is built afresh from the whole list: O(databases) a request
  * (GET /db/x: 767 µs with 6 databases, 1,040 µs with 3,006). Here the list is built once and
  * kept until a database is created or destroyed. Installed before express-pouchdb wraps
- * `allDbs`, so this wrapper is the outermost and keeps the finished answer.
+ * `allDbs`, so this wrapper is the outermost and keeps the finished answer. Answers the function
+ * that stops listening (the store's close).
  */
-export function rememberAllDbs(PouchDB: StorePouchDB): void {
+export function rememberAllDbs(PouchDB: StorePouchDB): () => void {
   let remembered: Promise<string[]> | undefined;
   const forget = () => (remembered = undefined);
   // After pouchdb-all-dbs' own listeners: a listing asked from now on includes the change.
@@ -28,4 +29,8 @@ export function rememberAllDbs(PouchDB: StorePouchDB): void {
       return listing;
     },
   });
+  return () => {
+    PouchDB.removeListener('created', forget);
+    PouchDB.removeListener('destroyed', forget);
+  };
 }
