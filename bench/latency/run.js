@@ -62,16 +62,16 @@
 // How to run
 //   From the repository root: `npm run build && npm run --workspace bench bench:latency`
 //   (also part of `npm run bench`), or after a build:
-//     node bench/latency/run.js [--ws N] [--pouch N] [--users N] [--writes N] [--baseline-writes N] [--warmup N]
-//                               [--spacing MS] [--timeout MS] [--profile]
+//     node bench/latency/run.js [--ws N] [--pouch N] [--users N] [--writes N] [--baseline-writes N]
+//                               [--warmup N] [--spacing MS] [--timeout MS] [--profile]
 //   e.g. `--ws 50 --pouch 50 --writes 5` for a quick check; `--ws 0` or `--pouch 0` measures
 //   one face. The plain baseline makes --baseline-writes (default 10) writes: with 1,000
 //   replicas each keeps its server busy for a minute or more. The full run takes some 25
-//   minutes on 2 CPUs, most of it that baseline. --profile
-//   starts Mutual and plain under `node --cpu-prof` and prints, after the tables, where each
-//   server's CPU time went during each measurement (bench/replication/profile-summary.js); the
-//   profiler slows the servers, so its latencies are not the ones to quote. The .cpuprofile
-//   files are kept in bench/latency/profiles/ (git-ignored).
+//   minutes on 2 CPUs, most of it that baseline. --profile starts Mutual and plain under
+//   `node --cpu-prof` and prints, after the tables, where each server's CPU time went during
+//   each measurement (bench/replication/profile-summary.js); the profiler slows the servers,
+//   so its latencies are not the ones to quote. The .cpuprofile files are kept in
+//   bench/latency/profiles/ (git-ignored).
 //   1,000 + 1,000 clients need some 3,000 file descriptors in this process and as many in the
 //   server: `ulimit -n` must allow it (the script checks /proc/self/limits and stops with a
 //   message if not). Temp folders (under the OS temp dir, `mutual-latency-bench-*`) and the
@@ -86,18 +86,17 @@ import { fileURLToPath } from 'node:url';
 import PouchDB from 'pouchdb';
 import memoryAdapter from 'pouchdb-adapter-memory';
 import WebSocket from 'ws';
-import { loadDevIssuer } from '@mutual/server';
 import { formatSummary, summarizeProfile } from '../replication/profile-summary.js';
 import { nowUs, sleep } from '../support/clock.js';
 import { cpuProfFlags, keepCpuProfile } from '../support/cpu-profile.js';
 import { expectStatus, http } from '../support/http.js';
+import { startMutualChild } from '../support/mutual.js';
 import { option } from '../support/options.js';
-import { benchProcesses, cpuMsOf, freePort } from '../support/processes.js';
-import { table } from '../support/report.js';
+import { benchProcesses, cpuMsOf } from '../support/processes.js';
+import { loadAverage, machine, table } from '../support/report.js';
 import { settle } from '../support/settle.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const MUTUAL_BIN = fileURLToPath(new URL('../../server/bin/mutual.js', import.meta.url));
 const PLAIN_SERVER = fileURLToPath(new URL('../replication/plain-server.js', import.meta.url));
 const WS_SERVER = path.join(HERE, 'ws-server.js');
 
@@ -122,12 +121,10 @@ const IDLE = { idleCpuMs: 30, maxMs: 120_000 };
 const COLLAPSE_AFTER = 3;
 const CONNECT_BATCH = 50;
 const CATCH_UP_TIMEOUT_MS = 180_000;
-const ADMIN = 'bench-operator:bench-admin-secret';
 const TARGETS = { p50: 30, p99: 100 };
 const LOOP_RESOLUTION_MS = 5;
 
 const procs = benchProcesses('mutual-latency-bench-');
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 PouchDB.plugin(memoryAdapter);
 const MemoryPouch = PouchDB.defaults({ adapter: 'memory' });
@@ -358,16 +355,9 @@ const profileDir = async (name) => (PROFILE ? procs.tempDir(`cpu-profile-${name}
 
 async function startMutual() {
   const dataDir = await procs.tempDir('mutual-data');
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const cpuProfDir = await profileDir('mutual');
-  const server = await procs.startChild('Mutual', [...cpuProfFlags(cpuProfDir), MUTUAL_BIN, 'start'], {
-    cwd: dataDir,
-    readyUrl: url,
-    readyPath: '/health',
-    env: { PORT: String(port), HOST: '127.0.0.1', MUTUAL_DATA_DIR: dataDir, MUTUAL_ADMIN: ADMIN, LOG_LEVEL: 'warn' },
-  });
-  const issuer = await loadDevIssuer(dataDir);
+  const { server, issuer } = await startMutualChild(procs, dataDir, { cpuProfDir, logLevel: 'warn' });
+  const { url } = server;
   const token = (sub) => issuer.issueToken(sub, { audience: 'mutual', expiresIn: '12h' });
 
   const code = `latency-${process.pid.toString(36)}`;
@@ -483,7 +473,7 @@ async function measure(label, server, { ws = 0, pouch = 0, writes = WRITES }) {
   const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   let cpuServer = NaN;
   let cpuBench;
-  const loadStart = load();
+  const loadStart = loadAverage();
   const started = performance.now();
   const window = {};
   phase = `measuring ${label}`;
@@ -509,11 +499,8 @@ async function measure(label, server, { ws = 0, pouch = 0, writes = WRITES }) {
     const wave = new Wave(ws, pouch);
     waves.set(id, wave);
     // t0 is taken inside write(), just before the request is sent.
-    const writing = server.write(id).then((result) => {
-      wave.t0 = result.t0;
-      return result;
-    });
-    const result = await writing;
+    const result = await server.write(id);
+    wave.t0 = result.t0;
     const ackMs = performance.now() - result.t0;
     if (!result.ok) throw new Error(`${label}: the write failed: HTTP ${result.status} ${JSON.stringify(result.body)}`);
     const timeout = k === -WARMUP ? FIRST_WARMUP_TIMEOUT_MS : TIMEOUT_MS;
@@ -586,7 +573,7 @@ async function measure(label, server, { ws = 0, pouch = 0, writes = WRITES }) {
     // The histogram counts the sampling timer's own period in: what is beyond it is the delay.
     loopDelay: Object.fromEntries([['p50', loop.percentile(50)], ['p99', loop.percentile(99)], ['max', loop.max]]
       .map(([key, ns]) => [key, Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS)])),
-    load: { start: loadStart, end: load() },
+    load: { start: loadStart, end: loadAverage() },
     seconds: elapsed / 1000,
   };
 }
@@ -673,14 +660,14 @@ async function main() {
   await procs.init();
   const cpus = os.cpus();
   console.log('Mutual latency benchmark (bench/latency)');
-  console.log(`node ${process.version}, ${cpus.length} CPUs (${cpus[0]?.model?.trim() ?? 'unknown'}), ${os.platform()} ${os.arch()}, PouchDB ${PouchDB.version}`);
+  console.log(`${machine()}, PouchDB ${PouchDB.version}`);
   console.log(`${WS_CLIENTS} WebSocket + ${POUCH_CLIENTS} PouchDB clients over ${USERS} users; ${WRITES} writes (+${WARMUP} warm-up), ` +
     `each after the previous one's arrivals, ${SPACING_MS} ms and an idle server; timeout ${TIMEOUT_MS / 1000} s`);
   const needed = WS_CLIENTS + 2 * POUCH_CLIENTS + 100;
   const limit = openFilesLimit();
   console.log(`open files limit ${Number.isNaN(limit) ? 'unknown' : limit} (this process needs some ${needed})`);
   if (limit < needed) throw new Error(`raise the open files limit (ulimit -n ${needed * 2}) to run ${WS_CLIENTS} + ${POUCH_CLIENTS} clients`);
-  const loadAtStart = load();
+  const loadAtStart = loadAverage();
   console.log(`load average at start: ${loadAtStart}\n`);
   const results = {};
 
@@ -744,7 +731,7 @@ async function main() {
     await bare.stop();
   }
 
-  console.log(`\nResults: node ${process.version}, ${cpus.length} CPUs, load average at start ${loadAtStart}, at end ${load()}` +
+  console.log(`\nResults: node ${process.version}, ${cpus.length} CPUs, load average at start ${loadAtStart}, at end ${loadAverage()}` +
     (os.loadavg()[0] > cpus.length ? ' (more than the CPUs: other work shares the machine)' : ''));
   report(results);
   if (unhandled.length > 0) {

@@ -37,8 +37,9 @@
 //   rules or ledger work). The raw write takes some 30 ms, so each of its runs is the median
 //   of 5 writes, each into a fresh database.
 //   Each measurement runs RUNS (default 3) times (one group, 10 groups, raw, PouchDB in turn),
-//   after one untimed warm-up of each measurement (up to 2,000 intents); the table shows the median. Targets
-//   (issue "bench/ledger"): >= 500 commits/s in one group, >= 2,000 commits/s across groups.
+//   after one untimed warm-up of each measurement (up to 2,000 intents); the table shows the
+//   median. Targets (issue "bench/ledger"): >= 500 commits/s in one group, >= 2,000 commits/s
+//   across groups.
 //   The table also gives the server process's CPU time per commit (user + system, all threads,
 //   from /proc; Linux only), which moves less than the rates when other work shares the
 //   machine (the run says so when the load average exceeds the CPU count). Below it: per-run
@@ -70,12 +71,12 @@ import PouchDB from 'pouchdb';
 import { formatSummary, summarizeProfile } from '../replication/profile-summary.js';
 import { nowUs, sleep } from '../support/clock.js';
 import { keepCpuProfile } from '../support/cpu-profile.js';
-import { expectStatus, http } from '../support/http.js';
+import { expectAllWritten, expectStatus, http } from '../support/http.js';
 import { startMutualChild } from '../support/mutual.js';
 import { uniqueName } from '../support/names.js';
 import { option } from '../support/options.js';
 import { benchProcesses, cpuMsOf } from '../support/processes.js';
-import { median, table } from '../support/report.js';
+import { loadAverage, machine, median, table } from '../support/report.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -100,7 +101,6 @@ const TARGETS = { one: 500, many: 2_000 };
 
 // Child processes and temp folders, removed on every way out (bench/support/processes.js).
 const procs = benchProcesses('mutual-ledger-bench-');
-let loadAtStart = 0;
 
 // ---------------------------------------------------------------- the server under test
 
@@ -160,10 +160,8 @@ async function setUpCommunity(server) {
   return { code, db, manager, members, accounts: members.map((member) => byOwner.get(member).code), info, docCount };
 }
 
-const stamp = () => new Date().toISOString();
-
 function intent(author, payer, payee, amount) {
-  const time = stamp();
+  const time = new Date().toISOString();
   return { _id: `transfer:${randomUUID()}`, type: 'transfer', schema: 1, createdAt: time, updatedAt: time, author, payer, payee, amount, memo: '', kind: 'payment' };
 }
 
@@ -202,8 +200,7 @@ async function writeAll(server, community, batches) {
     for (let index = next++; index < batches.length; index = next++) {
       const batch = batches[index];
       const written = await http(`${community.db}/_bulk_docs`, { method: 'POST', token: tokens.get(batch.author), body: { docs: batch.docs } });
-      const bad = Array.isArray(written.body) ? written.body.find((row) => !row.ok) : written.body;
-      if (written.status !== 201 || bad) throw new Error(`_bulk_docs into ${community.code} failed (${written.status}): ${JSON.stringify(bad).slice(0, 500)}`);
+      expectAllWritten(written, `_bulk_docs into ${community.code}`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(WRITERS, batches.length) }, writer));
@@ -330,10 +327,10 @@ async function measurePouch(count) {
 }
 
 const SCENARIOS = [
-  { key: 'one', label: 'Mutual, 1 group', run: (server) => measureLedger(server, 1, INTENTS) },
-  { key: 'many', label: `Mutual, ${GROUPS} groups`, run: (server) => measureLedger(server, GROUPS, INTENTS) },
-  { key: 'raw', label: `raw leveldown ${LEVELDOWN_VERSION} batch`, run: () => measureRawLevel(INTENTS) },
-  { key: 'pouch', label: 'PouchDB bulkDocs, local', run: () => measurePouch(INTENTS) },
+  { key: 'one', label: 'Mutual, 1 group', run: (server, count) => measureLedger(server, 1, count) },
+  { key: 'many', label: `Mutual, ${GROUPS} groups`, run: (server, count) => measureLedger(server, GROUPS, count) },
+  { key: 'raw', label: `raw leveldown ${LEVELDOWN_VERSION} batch`, run: (server, count) => measureRawLevel(count) },
+  { key: 'pouch', label: 'PouchDB bulkDocs, local', run: (server, count) => measurePouch(count) },
 ];
 
 const rate = (result) => result.count / (result.ms / 1000);
@@ -407,20 +404,22 @@ async function profileServer(groups) {
   console.log(formatSummary(summary, 30));
 }
 
-async function measureAll(cpus) {
+/**
+ * Each measurement once untimed, then RUNS times; prints the runs, the table and the notes.
+ * `loadAtStart`: the 1-minute load average when the script started.
+ */
+async function measureAll(loadAtStart) {
+  const cpus = os.cpus();
   const server = await startMutual();
   console.log(`Mutual at ${server.url} (auth + rules)\n`);
   process.stdout.write('warm-up...');
-  await measureLedger(server, 1, WARMUP_INTENTS);
-  await measureLedger(server, GROUPS, WARMUP_INTENTS);
-  await measureRawLevel(WARMUP_INTENTS);
-  await measurePouch(WARMUP_INTENTS);
+  for (const scenario of SCENARIOS) await scenario.run(server, WARMUP_INTENTS);
   console.log(' done');
 
   const results = Object.fromEntries(SCENARIOS.map((s) => [s.key, []]));
   for (let run = 0; run < RUNS; run += 1) {
     for (const scenario of SCENARIOS) {
-      const result = await scenario.run(server);
+      const result = await scenario.run(server, INTENTS);
       results[scenario.key].push(result);
       const unit = 'committed' in result ? `commits/s (${result.committed} committed, ${result.rejected} rejected)` : 'docs/s';
       console.log(`  run ${run + 1}/${RUNS} ${scenario.label.padEnd(28)} ${result.ms.toFixed(0).padStart(6)} ms ${rate(result).toFixed(0).padStart(7)} ${unit}`);
@@ -428,9 +427,8 @@ async function measureAll(cpus) {
   }
   await server.stop();
 
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`\nResults: ${INTENTS} intents (1 group: all in one; ${GROUPS} groups: ${INTENTS / GROUPS} each, at once), ` +
-    `median of ${RUNS} runs, node ${process.version}, ${cpus.length} CPUs, load average now ${load}\n`);
+    `median of ${RUNS} runs, node ${process.version}, ${cpus.length} CPUs, load average now ${loadAverage()}\n`);
   printTable(results);
   const busiest = Math.max(loadAtStart, os.loadavg()[0]);
   if (busiest > cpus.length) {
@@ -444,16 +442,15 @@ async function measureAll(cpus) {
 
 async function main() {
   await procs.init();
-  const cpus = os.cpus();
   console.log('Mutual ledger benchmark (bench/ledger)');
-  console.log(`node ${process.version}, ${cpus.length} CPUs (${cpus[0]?.model?.trim() ?? 'unknown'}), ${os.platform()} ${os.arch()}`);
+  console.log(machine());
   console.log(`${INTENTS} intents per measurement (${GROUPS} groups: ${INTENTS / GROUPS} each), ${MEMBERS} members a group, ` +
     `_bulk_docs of ${BATCH}, ${WRITERS} requests in flight per group, doc_count polled every ${POLL_MS} ms once written; ` +
     `${RUNS} runs (median); PouchDB ${PouchDB.version}, leveldown ${LEVELDOWN_VERSION}`);
-  loadAtStart = os.loadavg()[0];
-  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (this benchmark itself keeps up to ~2 CPUs busy)`);
+  const loadAtStart = os.loadavg()[0];
+  console.log(`load average at start: ${loadAverage()} (this benchmark itself keeps up to ~2 CPUs busy)`);
 
-  if (RUNS > 0) await measureAll(cpus);
+  if (RUNS > 0) await measureAll(loadAtStart);
   if (PROFILE === true || PROFILE === 'one' || PROFILE === 'both') await profileServer(1);
   if (PROFILE === 'many' || PROFILE === 'both') await profileServer(GROUPS);
 }

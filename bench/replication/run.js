@@ -9,34 +9,36 @@
 //           a local database filled beforehand (untimed).
 //   Against two servers, each a separate child process started by this script:
 //     Mutual  `node server/bin/mutual.js start` with auth and rules on: a member's bearer token
-//             from the data folder's dev issuer, a fresh group (POST /api/v1/groups) per
+//             from the data folder's dev issuer, a fresh group (POST /api/v1/communities) per
 //             measurement, every document checked by the group's validate_doc_update;
 //     plain   express 4 + express-pouchdb 4.2.0 (`minimumForPouchDB`) over
 //             PouchDB.defaults({ prefix }): no auth, no rules (plain-server.js).
 //   Each measurement runs RUNS (default 3) times, Mutual and plain interleaved (the order
 //   alternates per run), always into fresh databases on both sides; one untimed warm-up pull
-//   and push of DOCS documents per server comes first. The table shows the median: docs/s
-//   counts the DOCS offers (Mutual's group also holds its rules design document, settings,
-//   the member's membership document and whatever else the server writes into a new group,
-//   which a pull carries on top) divided by the wall time of the replicate() call. Before each
-//   timed call the script waits until the server process is idle, so background work left by
-//   the set-up (e.g. Mutual's change reactions over the seeded documents) is not timed; work
-//   a server does in the background *because of* the replication being timed is. Below it: the server process's CPU time (user + system, all
-//   threads, from /proc) during replicate(), which the client's own share of the wall time
-//   does not hide.
+//   and push of DOCS documents per server comes first (with --only, of that kind alone). The
+//   table shows the median: docs/s counts the DOCS offers (Mutual's group also holds its rules
+//   design document, settings, the member's membership document and whatever else the server
+//   writes into a new group, which a pull carries on top) divided by the wall time of the
+//   replicate() call. Before each timed call the script waits until the server process is
+//   idle, so background work left by the set-up (e.g. Mutual's change reactions over the
+//   seeded documents) is not timed; work a server does in the background *because of* the
+//   replication being timed is, while replicate() runs. Below the table: each run's
+//   Mutual/plain ratio; the server process's CPU time (user + system, all threads, from
+//   /proc) during replicate(), which the client's own share of the wall time does not hide;
+//   and after each push, how long the server stayed busy once replicate() had returned.
 //   Targets: Mutual/plain >= 0.95 for pull, >= 0.8 for push.
 //   The bench process (client, local LevelDB) and the server under test share the machine's
 //   CPUs: on a 2-CPU machine expect a few percent of noise between runs.
 //
 // How to run
-//   From the repository root: `npm run bench` (builds, then runs all three benchmarks), or after a build:
+//   From the repository root: `npm run bench` (builds, then runs all three benchmarks), or
+//   after a build:
 //     node bench/replication/run.js [--docs N] [--runs N] [--only push|pull] [--profile[=push|pull]] [--profile-batch N]
 //   --only runs the pull or the push measurements alone (quicker, when working on one of them).
 //   --profile runs, after the table, one more Mutual and one more plain process under
 //   `node --cpu-prof`, each doing one warm-up and three pushes (or pulls; batch_size 100 or
-//   --profile-batch), and prints the CPU time of each and where Mutual's went
-//   (profile-summary.js); the .cpuprofile files are kept in bench/replication/profiles/
-//   (git-ignored).
+//   --profile-batch), and prints the CPU time of each and where it went (profile-summary.js);
+//   the .cpuprofile files are kept in bench/replication/profiles/ (git-ignored).
 //   Temp folders (under the OS temp dir, `mutual-bench-*`) and the child processes are
 //   removed on exit, also after a failure or Ctrl-C.
 import { rm } from 'node:fs/promises';
@@ -47,12 +49,12 @@ import { fileURLToPath } from 'node:url';
 import PouchDB from 'pouchdb';
 import { nowUs } from '../support/clock.js';
 import { cpuProfFlags, keepCpuProfile } from '../support/cpu-profile.js';
-import { http } from '../support/http.js';
+import { expectAllWritten, expectStatus, http } from '../support/http.js';
 import { startMutualChild } from '../support/mutual.js';
 import { uniqueName } from '../support/names.js';
 import { option } from '../support/options.js';
 import { benchProcesses, cpuMsOf } from '../support/processes.js';
-import { median, table } from '../support/report.js';
+import { loadAverage, machine, median, table } from '../support/report.js';
 import { settle } from '../support/settle.js';
 import { formatSummary, summarizeProfile } from './profile-summary.js';
 
@@ -61,6 +63,7 @@ const PLAIN_SERVER = path.join(HERE, 'plain-server.js');
 
 const DOCS = Number(option('docs', 10_000));
 const RUNS = Number(option('runs', 3));
+const ONLY = option('only', false);
 // A full-size warm-up: with 1,000 documents the first measured run was still ~20% slower.
 const WARMUP_DOCS = DOCS;
 const SEED_BATCH = 500;
@@ -92,12 +95,7 @@ async function startMutual({ cpuProfDir } = {}) {
     label: 'Mutual',
     async freshDb() {
       const code = uniqueName('bench-');
-      let created = await http(`${server.url}/api/v1/groups`, { method: 'POST', headers, body: { code, name: `Bench ${code}` } });
-      if (created.status === 404) {
-        // The communities API, should /groups have moved there.
-        created = await http(`${server.url}/api/v1/communities`, { method: 'POST', headers, body: { code, name: `Bench ${code}` } });
-      }
-      if (created.status !== 201) throw new Error(`Mutual: group not created (${created.status}): ${JSON.stringify(created.body)}`);
+      expectStatus(await http(`${server.url}/api/v1/communities`, { method: 'POST', headers, body: { code, name: `Bench ${code}` } }), 201, 'Mutual: group not created');
       return { url: `${server.url}/db/group-${code}`, headers };
     },
   };
@@ -112,8 +110,7 @@ async function startPlain({ cpuProfDir } = {}) {
     label: 'plain',
     async freshDb() {
       const name = uniqueName('bench-');
-      const created = await http(`${server.url}/${name}`, { method: 'PUT' });
-      if (created.status !== 201) throw new Error(`plain: database not created (${created.status}): ${JSON.stringify(created.body)}`);
+      expectStatus(await http(`${server.url}/${name}`, { method: 'PUT' }), 201, 'plain: database not created');
       return { url: `${server.url}/${name}`, headers: {} };
     },
   };
@@ -151,8 +148,7 @@ async function seedServer(db, docs) {
   for (let start = 0; start < docs.length; start += SEED_BATCH) {
     const batch = docs.slice(start, start + SEED_BATCH);
     const written = await http(`${db.url}/_bulk_docs`, { method: 'POST', headers: db.headers, body: { docs: batch } });
-    const bad = Array.isArray(written.body) ? written.body.find((row) => !row.ok) : written.body;
-    if (written.status !== 201 || bad) throw new Error(`seeding ${db.url} failed (${written.status}): ${JSON.stringify(bad)}`);
+    expectAllWritten(written, `seeding ${db.url}`);
   }
 }
 
@@ -224,7 +220,6 @@ async function measurePush(server, count, batchSize) {
   }
 }
 
-const ONLY = option('only', false);
 const SCENARIOS = [
   { key: 'pull-100', label: 'pull, batch_size 100', kind: 'pull', run: (s, n) => measurePull(s, n, 100) },
   { key: 'pull-500', label: 'pull, batch_size 500', kind: 'pull', run: (s, n) => measurePull(s, n, 500) },
@@ -306,10 +301,10 @@ async function main() {
   const tempRoot = await procs.init();
   const cpus = os.cpus();
   console.log('Mutual replication benchmark (bench/replication)');
-  console.log(`node ${process.version}, ${cpus.length} CPUs (${cpus[0]?.model?.trim() ?? 'unknown'}), ${os.platform()} ${os.arch()}`);
+  console.log(machine());
   console.log(`${DOCS} docs, ${RUNS} runs per measurement (median), PouchDB ${PouchDB.version}, local LevelDB in ${tempRoot}`);
 
-  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (this run itself keeps ~2 CPUs busy; more means other work shares the machine)`);
+  console.log(`load average at start: ${loadAverage()} (this run itself keeps ~2 CPUs busy; more means other work shares the machine)`);
   const [mutual, plain] = await Promise.all([startMutual(), startPlain()]);
   console.log(`Mutual at ${mutual.url} (auth + rules), plain express-pouchdb at ${plain.url}\n`);
   const servers = [mutual, plain];
@@ -334,8 +329,7 @@ async function main() {
   }
   await Promise.all(servers.map((server) => server.stop()));
 
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
-  console.log(`\nResults: ${DOCS} docs, median of ${RUNS} runs, node ${process.version}, ${cpus.length} CPUs, load average now ${load}\n`);
+  console.log(`\nResults: ${DOCS} docs, median of ${RUNS} runs, node ${process.version}, ${cpus.length} CPUs, load average now ${loadAverage()}\n`);
   printTable(results);
   printRuns(results);
 

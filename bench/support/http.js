@@ -32,3 +32,12 @@ export function expectStatus(response, status, what) {
   if (response.status !== status) throw new Error(`${what}: HTTP ${response.status} ${JSON.stringify(response.body).slice(0, 500)}`);
   return response.body;
 }
+
+/**
+ * Checks a `_bulk_docs` answer: 201 and every document written; otherwise an error: `what`,
+ * the status and the first refusal (or the body).
+ */
+export function expectAllWritten(response, what) {
+  const refused = Array.isArray(response.body) ? response.body.find((row) => !row.ok) : response.body;
+  if (response.status !== 201 || refused) throw new Error(`${what} failed (${response.status}): ${JSON.stringify(refused).slice(0, 500)}`);
+}

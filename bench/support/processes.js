@@ -3,12 +3,13 @@
 // scripts (bench/latency, bench/ledger, bench/replication).
 //
 //   const procs = benchProcesses('mutual-latency-bench-');
-//   await procs.init();                         // makes the temp root under the OS temp dir
-//   const dir = await procs.tempDir('data');    // a folder inside it
-//   const server = await procs.startChild('name', [script, ...args], { readyMsg | readyUrl });
-//   ...
-//   await procs.cleanup();                      // stops the children, removes the temp root
-// or, for the whole script: procs.run(main), which reports a failure and cleans up.
+//   async function main() {
+//     await procs.init();                       // makes the temp root under the OS temp dir
+//     const dir = await procs.tempDir('data');  // a folder inside it
+//     const server = await procs.startChild('name', [script, ...args], { readyMsg | readyUrl });
+//     ...
+//   }
+//   procs.run(main);                            // reports a failure; stops the children, removes the temp root
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -17,6 +18,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { sleep } from './clock.js';
+
+/** How long startChild polls a `readyUrl` for: a server's start, not its warm-up. */
+const READY_TIMEOUT_MS = 60_000;
 
 /** A free TCP port on 127.0.0.1 (free when asked: the child that gets it binds it at once). */
 export function freePort() {
@@ -92,7 +96,6 @@ export function benchProcesses(prefix) {
       await mkdir(dir, { recursive: true });
       return dir;
     },
-    cleanup,
 
     /**
      * Runs a script's `main`, then cleans up. A failure is written to stderr with exit code 1,
@@ -116,7 +119,7 @@ export function benchProcesses(prefix) {
      * answers 200 (for a server that logs nothing at its log level). Lines at level >= echoLevel
      * (default 50, pino's error; 40 adds warnings) are echoed to stderr with the child's name.
      */
-    async startChild(name, args, { env = {}, cwd, readyMsg, readyUrl, readyPath = '/', timeoutMs = 60_000, echoLevel = 50 }) {
+    async startChild(name, args, { env = {}, cwd, readyMsg, readyUrl, readyPath = '/', echoLevel = 50 }) {
       const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
       const entry = { name, child, exited };
@@ -143,7 +146,7 @@ export function benchProcesses(prefix) {
       });
       const polled = readyUrl
         ? (async () => {
-          const deadline = Date.now() + timeoutMs;
+          const deadline = Date.now() + READY_TIMEOUT_MS;
           for (;;) {
             if (child.exitCode !== null) return new Promise(() => undefined); // `died` answers
             try {
@@ -153,7 +156,7 @@ export function benchProcesses(prefix) {
             } catch {
               // not listening yet
             }
-            if (Date.now() > deadline) throw new Error(`${name}: ${readyUrl}${readyPath} did not answer 200 within ${timeoutMs} ms`);
+            if (Date.now() > deadline) throw new Error(`${name}: ${readyUrl}${readyPath} did not answer 200 within ${READY_TIMEOUT_MS} ms`);
             await sleep(50);
           }
         })()

@@ -40,6 +40,8 @@ describe('client: catching up when a group opens', () => {
       await settle(client, requests, [...codes, joined]);
 
       expect(requests.readsOf(codes.map((code) => `group-${code}`))).toBe(0);
+      // Not a count that sees nothing: the new group's reads are counted.
+      expect(requests.readsOf([`group-${joined}`])).toBeGreaterThan(0);
     } finally {
       await client.close();
     }

@@ -4,7 +4,6 @@ import { clientRequests } from '../support/client-requests.js';
 import { createGroup } from '../support/group.js';
 import { until } from '../support/observe.js';
 import { writeOffer } from '../support/pouch.js';
-import { eventually } from '../support/wait.js';
 
 describe('client: live changes of many groups', () => {
   const server = useServer();
@@ -38,7 +37,7 @@ describe('client: live changes of many groups', () => {
       // read, or the next wait, may still be on its way; a request held open for good never passes.
       await client.awaitIdle();
       await until(client.status$, (status) => status.state === 'online');
-      await eventually(() => expect({ underWay: counter.underWay(), waits: counter.waits() }).toEqual({ underWay: 1, waits: 1 }));
+      await counter.untilUnderWay({ underWay: 1, waits: 1 });
       expect(counter.mostWaits()).toBe(1);
       expect(counter.longpolls()).toBe(0);
       const userDatabase = (await until(client.session$, (session) => session !== undefined))!.userDatabase;

@@ -1,11 +1,9 @@
-import { createECDH, randomBytes } from 'node:crypto';
-// @ts-expect-error http_ece ships no types
-import ece from 'http_ece';
 import { eventNames } from '@mutual/schema';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { accountsOf, pay } from '../support/accounting.js';
 import { ADMIN_ACTOR, expectError, uniqueUser, useApi, type Fixture } from '../support/communities.js';
 import { EventsClient } from '../support/events.js';
+import { pushDevice } from '../support/push-device.js';
 import { Receiver } from '../support/receiver.js';
 
 /**
@@ -79,16 +77,14 @@ async function hook(owner: string, events: string[], groups: string[]) {
 
 /** A browser's push subscription at the local push service, and how to read what it was sent. */
 async function device(owner: string, pushEvents: readonly string[]) {
-  const ecdh = createECDH('prime256v1');
-  ecdh.generateKeys();
-  const auth = randomBytes(16).toString('base64url');
   const path = `/push/${uniqueUser('device')}`;
-  const registered = await api.post('/push/subscriptions', owner, { endpoint: `${receiver.url}${path}`, keys: { p256dh: ecdh.getPublicKey('base64url'), auth } });
+  const { subscription, decrypt } = pushDevice(`${receiver.url}${path}`);
+  const registered = await api.post('/push/subscriptions', owner, subscription);
   expect(registered.status).toBe(201);
   const settings = await api.put('/users/me/notification-settings', owner, { pushEvents });
   expect(settings.status).toBe(200);
   const pushed = (): Delivered[] => receiver.received.filter((r) => r.path === path)
-    .map((r) => JSON.parse(ece.decrypt(r.body, { version: 'aes128gcm', privateKey: ecdh, authSecret: auth }).toString()) as Delivered);
+    .map((r) => decrypt(r.body) as Delivered);
   return {
     id: registered.body.id as string,
     pushed,

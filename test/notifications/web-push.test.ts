@@ -1,10 +1,8 @@
-import { createECDH, randomBytes } from 'node:crypto';
-// @ts-expect-error http_ece ships no types
-import ece from 'http_ece';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup } from '../support/group.js';
 import { request } from '../support/http.js';
 import { startMutual, type MutualProcess } from '../support/mutual-process.js';
+import { pushDevice } from '../support/push-device.js';
 import { Receiver } from '../support/receiver.js';
 import { eventually } from '../support/wait.js';
 
@@ -19,17 +17,8 @@ afterAll(async () => {
   await pushService.close();
 });
 
-/** A browser's push subscription: its keys, and an endpoint at the local push service. */
-function device(name: string) {
-  const ecdh = createECDH('prime256v1');
-  ecdh.generateKeys();
-  const auth = randomBytes(16).toString('base64url');
-  return {
-    ecdh, auth,
-    subscription: { endpoint: `${pushService.url}/push/${name}`, keys: { p256dh: ecdh.getPublicKey('base64url'), auth } },
-    decrypt: (body: Buffer) => JSON.parse(ece.decrypt(body, { version: 'aes128gcm', privateKey: ecdh, authSecret: auth }).toString()),
-  };
-}
+/** A browser's push subscription, with an endpoint at the local push service. */
+const device = (name: string) => pushDevice(`${pushService.url}/push/${name}`);
 
 async function invite(manager: string, code: string, user: string) {
   const invited = await request(`${server.url}/api/v1/communities/${code}/user-registrations`, {

@@ -3,7 +3,7 @@ import { expectError, expectValidation } from '../support/communities.js';
 import { createGroup } from '../support/group.js';
 import { request } from '../support/http.js';
 import { startMutual, type MutualProcess } from '../support/mutual-process.js';
-import { offer } from '../support/pouch.js';
+import { writeOffer } from '../support/pouch.js';
 import { eventually } from '../support/wait.js';
 
 /** Few open databases, so that a lease a wait failed to release shows in /health. */
@@ -36,10 +36,8 @@ async function sinceNow(dbNames: string[]): Promise<Record<string, number>> {
   return Object.fromEntries(await Promise.all(dbNames.map(async (dbName) => [dbName, await updateSeq(dbName)] as const)));
 }
 
-async function write(dbName: string, id: string, token = alice, author = 'alice'): Promise<void> {
-  const put = await request(`${server.dbUrl}/${dbName}/offer:${id}`, { method: 'PUT', token, body: offer(id, author) });
-  expect(put.status).toBe(201);
-}
+/** Alice's offer `id` written into one of her groups' databases (`group-<code>`). */
+const write = (dbName: string, id: string) => writeOffer(server, dbName.slice('group-'.length), id, 'alice');
 
 /**
  * Lets a wait get to the server and start waiting, so that what follows wakes a waiting request
@@ -51,14 +49,13 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('POST /api/v1/changes/wait', () => {
   it('answers a write in one of several databases with that database and its new update_seq', async () => {
     const since = await sinceNow(groups);
-    const started = Date.now();
-    const pending = wait({ since });
+    // Its timeout past the test's own: only the write can answer it (a timeout names nothing).
+    const pending = wait({ since, timeout: 60_000 });
     await pause(200);
     await write(groups[3]!, 'one-of-six');
     const answer = await pending;
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ changed: { [groups[3]!]: await updateSeq(groups[3]!) }, refused: {} });
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('answers at once with every database already past its sequence', async () => {
@@ -100,13 +97,12 @@ describe('POST /api/v1/changes/wait', () => {
     // Beyond the sequence of the removal's own write (the member document's tombstone), so
     // that only the cut-off can answer.
     const beyond = (await updateSeq(dbName)) + 1_000;
-    const pending = wait({ since: { [dbName]: beyond, [stays]: await updateSeq(stays) }, timeout: 20_000 }, { token: dave });
+    // Its timeout past the test's own: only the cut-off can answer it in time.
+    const pending = wait({ since: { [dbName]: beyond, [stays]: await updateSeq(stays) }, timeout: 60_000 }, { token: dave });
     await pause(200);
-    const started = Date.now();
     const removed = await request(`${server.url}/api/v1/communities/${code}/users/dave`, { method: 'DELETE', token: await server.token('carol') });
     expect(removed.status).toBe(204);
     expect((await pending).body).toEqual({ changed: {}, refused: { [dbName]: 'Forbidden' } });
-    expect(Date.now() - started).toBeLessThan(5_000);
     // Asked again, it is refused at once.
     expect((await wait({ since: { [dbName]: 0 } }, { token: dave })).body).toEqual({ changed: {}, refused: { [dbName]: 'Forbidden' } });
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup } from '../support/group.js';
+import { expectError } from '../support/communities.js';
 import { request } from '../support/http.js';
 import { startMutual, type MutualProcess } from '../support/mutual-process.js';
 
@@ -34,10 +35,16 @@ describe('CORS for browser apps on other origins', () => {
     expect(read.status).toBe(200);
     expect(read.headers.get('access-control-allow-origin')).toBe('http://localhost:8100');
     const refused = await request(`${server.url}/api/v1/communities/nowhere`, { headers: { origin: APP } });
-    expect(refused.body.error.code).toBeTypeOf('string');
+    expectError(refused, 401, 'Unauthorized');
     expect(refused.headers.get('access-control-allow-origin')).toBe(APP);
     const stranger = await request(`${db}/_changes`, { token, headers: { origin: 'https://evil.example' } });
     expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+    // Nor does its preflight allow it.
+    const strangerPreflight = await fetch(`${db}/_bulk_docs`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+    });
+    expect(strangerPreflight.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('still needs the token: CORS opens no door the token did not', async () => {

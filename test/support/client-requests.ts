@@ -19,6 +19,9 @@ export function clientRequests() {
   /** The databases the latest wait named, sorted: a feed is in a wait only once it is live. */
   const waitedOn$ = new BehaviorSubject<string[]>([]);
   const waits = () => [...underWay].filter((url) => url.pathname === CHANGES_WAIT).length;
+  /** The requests under way, and how many of them are waits, after each start and end. */
+  const traffic$ = new BehaviorSubject({ underWay: 0, waits: 0 });
+  const counted = () => traffic$.next({ underWay: underWay.size, waits: waits() });
 
   const watching: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
@@ -32,18 +35,21 @@ export function clientRequests() {
     }
     underWay.add(url);
     mostWaits = Math.max(mostWaits, waits());
+    counted();
     try {
       return await fetch(input, init);
     } finally {
       underWay.delete(url);
+      counted();
     }
   };
 
   return {
     fetch: watching,
-    underWay: () => underWay.size,
-    /** `changes/wait` requests under way now, and the most there were at once. */
-    waits,
+    /** Resolves once exactly `underWay` requests are under way, `waits` of them `changes/wait`. */
+    untilUnderWay: (expected: { underWay: number; waits: number }) =>
+      until(traffic$, ({ underWay, waits }) => underWay === expected.underWay && waits === expected.waits),
+    /** The most `changes/wait` requests under way at once. */
     mostWaits: () => mostWaits,
     longpolls: () => longpolls,
     lastWaitedOn: () => waitedOn$.value,

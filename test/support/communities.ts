@@ -17,12 +17,14 @@ export function uniqueUser(prefix = 'user'): string {
 
 /**
  * The REST API of one server (and its CouchDB face: paths under `/db/`), called as a user (a
- * `sub`), anonymously, or as the server admin; each user's token is asked for once.
+ * `sub`), anonymously, or as the server admin; each user's token is asked for once. It starts
+ * and stops its own server (see useApi).
  */
 export class Api {
   private readonly tokens = new Map<string, Promise<string>>();
+  private running: MutualProcess | undefined;
 
-  constructor(protected running?: MutualProcess) {}
+  constructor(private readonly env?: Record<string, string>) {}
 
   /** The server called (useApi()'s: from its `beforeAll` on). */
   get server(): MutualProcess {
@@ -30,10 +32,17 @@ export class Api {
     return this.running;
   }
 
-  /** Calls `server` from now on (a restarted one): each user's token is asked for again. */
-  protected serve(server: MutualProcess): void {
-    this.running = server;
+  /**
+   * Starts the server: a fresh one the first time, afterwards again on the same data folder
+   * (after `stop()` or `server.kill()`), on a new port; each user's token is asked for again.
+   */
+  async start(): Promise<void> {
+    this.running = await startMutual({ dataDir: this.running?.dataDir, env: this.env });
     this.tokens.clear();
+  }
+
+  async stop(): Promise<void> {
+    await this.running?.stop();
   }
 
   token(user: string): Promise<string> {
@@ -139,32 +148,13 @@ export class Api {
   }
 }
 
-/** An Api that starts and stops its own server (see useApi). */
-export class ServedApi extends Api {
-  constructor(private readonly env?: Record<string, string>) {
-    super();
-  }
-
-  /**
-   * Starts the server: a fresh one the first time, afterwards again on the same data folder
-   * (after `stop()` or `server.kill()`), on a new port.
-   */
-  async start(): Promise<void> {
-    this.serve(await startMutual({ dataDir: this.running?.dataDir, env: this.env }));
-  }
-
-  async stop(): Promise<void> {
-    await this.running?.stop();
-  }
-}
-
 /**
  * The Api of a server of the calling file or `describe` block, started with `env` in its
  * `beforeAll` and stopped in its `afterAll`: call it before the block's own hooks, which can
  * then use it (`api.server` is the process).
  */
-export function useApi(options: { env?: Record<string, string> } = {}): ServedApi {
-  const api = new ServedApi(options.env);
+export function useApi(options: { env?: Record<string, string> } = {}): Api {
+  const api = new Api(options.env);
   beforeAll(() => api.start());
   afterAll(() => api.stop());
   return api;

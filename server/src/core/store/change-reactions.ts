@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import { RESERVED_LOCAL_PREFIX } from './reserved-local.js';
 import type { DatabasePool } from './database-pool.js';
-import type { Database } from './pouchdb.js';
+import { missingAsUndefined, type Database } from './pouchdb.js';
 import type { WriteObserver } from './validated-writes.js';
 import { WrittenChanges, type WriteReport } from './written-changes.js';
 
@@ -149,7 +149,7 @@ export class ChangeReactions implements WriteObserver {
       const _id = `${RESERVED_LOCAL_PREFIX}reaction-${reaction.name}`;
       let checkpoint = known.get(_id);
       if (!checkpoint) {
-        checkpoint = ((await db.get(_id).catch(() => undefined)) as Checkpoint | undefined) ?? { _id, seq: 0 };
+        checkpoint = ((await db.get(_id).catch(missingAsUndefined)) as Checkpoint | undefined) ?? { _id, seq: 0 };
         known.set(_id, checkpoint);
       }
       return checkpoint;

@@ -80,8 +80,8 @@ interface Outcome {
   rows: Row[];
   /** The documents written, each with its new revision. */
   written: Written[];
-  /** The ids that had a revision before the write, when they were looked up (for the rules). */
-  existing: Set<string> | undefined;
+  /** The revisions the write found, by id, when they were looked up (for the rules). */
+  existing: ReadonlyMap<string, CouchDocument> | undefined;
 }
 
 async function updateSeqOf(db: Database): Promise<number> {
@@ -114,11 +114,11 @@ export function installValidation(name: string, db: Database, observer: WriteObs
     docs.forEach((doc, index) => {
       if (isReservedLocal(String(doc._id)) && !isServer(userCtx)) refusals[index] = refusalRow(doc, { forbidden: 'this checkpoint is the server’s' });
     });
-    let existing: Set<string> | undefined;
+    let existing: Map<string, CouchDocument> | undefined;
     if (validateAll.length > 0) {
       const ids = docs.filter((doc) => !isLocal(doc) && typeof doc._id === 'string').map((doc) => doc._id);
       const current = await currentRevisions(db, ids);
-      existing = new Set(current.keys());
+      existing = current;
       docs.forEach((doc, index) => {
         if (isLocal(doc)) return;
         // A create over a live document is a conflict whatever the rules say: PouchDB reports it.

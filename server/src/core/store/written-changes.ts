@@ -23,7 +23,7 @@ export interface Written {
  * Undefined for anything else (an update, a deletion, attachments, a document not written),
  * which the reactions then read from `_changes`.
  */
-export function changesOfCreations(written: Written[], existing: ReadonlySet<string>, newEdits: boolean,
+export function changesOfCreations(written: Written[], existing: ReadonlyMap<string, unknown>, newEdits: boolean,
   from: number, to: number): Change[] | undefined {
   if (written.length !== to - from) return undefined;
   const ids = new Set(written.map(({ doc }) => doc._id));
